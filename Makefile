@@ -1,0 +1,39 @@
+# Two commands matter: `make run` (serve the module) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+
+.PHONY: run test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: requirements are reinstalled only when their file changes.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	@echo "Installing requirements into $(VENV) ..."
+	$(BIN)/pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	@echo "Installing test requirements into $(VENV) ..."
+	$(BIN)/pip install --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_module
+	$(MANAGE) ensure_admin
+	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=tpmsite.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=tpmsite.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest

@@ -1,0 +1,245 @@
+"""Load the module's content from a YAML file into published pages, once.
+
+Pages that already exist are left exactly as editors made them: the loader seeds a site, it
+never overwrites. Everything happens in one transaction, and the whole file is validated before
+the first write, so a bad file leaves the database untouched.
+"""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from wagtail.models import Page, PageLogEntry, Revision, Site
+
+from roles.models import (
+    AspectPage,
+    AspectStatement,
+    CareerPathIndexPage,
+    CareerPathPage,
+    CareerStep,
+    ComparisonPage,
+    LessonPage,
+    ModulePage,
+    RoleIndexPage,
+    RolePage,
+)
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
+LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison"}
+
+
+class ContentError(Exception):
+    """The content file is unreadable or malformed; the message names where."""
+
+
+def _get(mapping, key, where, kind=str, required=True):
+    if not isinstance(mapping, dict):
+        raise ContentError(f"{where}: expected a mapping of fields, got {type(mapping).__name__}")
+    value = mapping.get(key)
+    if value is None or value == "":
+        if required:
+            raise ContentError(f"{where}.{key}: missing (required)")
+        return kind()
+    if not isinstance(value, kind):
+        raise ContentError(
+            f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__} ({value!r:.40})"
+        )
+    return value
+
+
+def _slugs(items, where):
+    slugs = [_get(item, "slug", f"{where}[{i}]") for i, item in enumerate(items)]
+    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+    if duplicates:
+        raise ContentError(f"{where}: slug used more than once: {', '.join(duplicates)}")
+    return set(slugs)
+
+
+def validate(data):
+    """Check the whole file's shape and cross-references before anything is written."""
+    if not isinstance(data, dict):
+        raise ContentError("the file must be a YAML mapping with module, roles, aspects, ...")
+    _get(data, "published", "file", kind=datetime.date)
+    module = _get(data, "module", "file", kind=dict)
+    for key in ("title", "slug", "lead"):
+        _get(module, key, "module")
+    for section in ("roles_index", "comparison", "career_index"):
+        for key in ("title", "slug"):
+            _get(_get(data, section, "file", kind=dict), key, section)
+
+    roles = _get(data, "roles", "file", kind=list)
+    role_slugs = _slugs(roles, "roles")
+    for i, role in enumerate(roles):
+        for key in ("title", "definition", "summary"):
+            _get(role, key, f"roles[{i}]")
+
+    aspects = _get(data, "aspects", "file", kind=list)
+    aspect_slugs = _slugs(aspects, "aspects")
+    for i, aspect in enumerate(aspects):
+        _get(aspect, "title", f"aspects[{i}]")
+        statements = _get(aspect, "statements", f"aspects[{i}]", kind=dict)
+        for role_slug, text in statements.items():
+            if role_slug not in role_slugs:
+                raise ContentError(f"aspects[{i}].statements: unknown role {role_slug!r}")
+            if not isinstance(text, str) or not text.strip():
+                raise ContentError(f"aspects[{i}].statements.{role_slug}: must be non-empty text")
+
+    paths = _get(data, "career_paths", "file", kind=list)
+    _slugs(paths, "career_paths")
+    for i, path in enumerate(paths):
+        where = f"career_paths[{i}]"
+        _get(path, "title", where)
+        refs = [path.get("role")]
+        for j, step in enumerate(_get(path, "steps", where, kind=list)):
+            _get(step, "title", f"{where}.steps[{j}]")
+            refs.append(step.get("role"))
+        for ref in refs:
+            if ref is not None and ref not in role_slugs:
+                raise ContentError(f"{where}: unknown role {ref!r}")
+
+    lessons = _get(data, "lessons", "file", kind=list)
+    _slugs(lessons, "lessons")
+    for i, lesson in enumerate(lessons):
+        _get(lesson, "title", f"lessons[{i}]")
+        for j, block in enumerate(_get(lesson, "body", f"lessons[{i}]", kind=list)):
+            where = f"lessons[{i}].body[{j}]"
+            if not isinstance(block, dict) or len(block) != 1:
+                raise ContentError(f"{where}: expected one block, e.g. 'paragraph: <p>...</p>'")
+            ((kind, value),) = block.items()
+            if kind not in LESSON_BLOCK_TYPES:
+                raise ContentError(
+                    f"{where}: unknown block type {kind!r} "
+                    f"(expected one of {', '.join(sorted(LESSON_BLOCK_TYPES))})"
+                )
+            if kind == "comparison":
+                for ref in _get(value, "aspects", where, kind=list):
+                    if ref not in aspect_slugs:
+                        raise ContentError(f"{where}.aspects: unknown aspect {ref!r}")
+
+
+def read(path):
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path} is not valid YAML: {exc}") from exc
+    validate(data)
+    return data
+
+
+class Loader:
+    def __init__(self, data, report=print):
+        self.data = data
+        self.report = report
+        published = data["published"]
+        # Noon UTC, so the date reads the same in every time zone the site is likely to use.
+        self.published_at = datetime.datetime.combine(
+            published, datetime.time(12), tzinfo=datetime.UTC
+        )
+        self.created = 0
+        self.kept = 0
+
+    @transaction.atomic
+    def run(self):
+        module = self._module()
+        # The table comes first in the module's navigation, so its page is created first.
+        comparison = self._ensure(module, ComparisonPage, self.data["comparison"])
+        roles_index = self._ensure(module, RoleIndexPage, self.data["roles_index"])
+        roles = {r["slug"]: self._ensure(roles_index, RolePage, r) for r in self.data["roles"]}
+        aspects = {
+            a["slug"]: self._ensure(comparison, AspectPage, a, roles=roles)
+            for a in self.data["aspects"]
+        }
+        careers_index = self._ensure(module, CareerPathIndexPage, self.data["career_index"])
+        for path in self.data["career_paths"]:
+            self._ensure(careers_index, CareerPathPage, path, roles=roles)
+        for lesson in self.data["lessons"]:
+            self._ensure(module, LessonPage, lesson, aspects=aspects)
+        return self.created, self.kept
+
+    def _module(self):
+        module = ModulePage.objects.first()
+        if module:
+            self.kept += 1
+            return module
+        root = Page.get_first_root_node()
+        module = self._create(root, ModulePage, self.data["module"])
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site:
+            site.root_page = module
+            site.save()
+        else:
+            Site.objects.create(hostname="localhost", root_page=module, is_default_site=True)
+        # Wagtail's "Welcome to your new Wagtail site!" placeholder has served its purpose.
+        if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
+            old_root.delete()
+        return module
+
+    def _ensure(self, parent, model, item, **refs):
+        if model.max_count == 1:
+            existing = model.objects.first()
+        else:
+            existing = model.objects.child_of(parent).filter(slug=item["slug"]).first()
+        if existing:
+            self.kept += 1
+            return existing
+        return self._create(parent, model, item, **refs)
+
+    def _create(self, parent, model, item, roles=None, aspects=None):
+        fields = {
+            k: v for k, v in item.items() if k not in {"statements", "steps", "body", "role"}
+        }
+        page = model(**fields)
+        if model is AspectPage:
+            page.statements = [
+                AspectStatement(role=roles[slug], statement=text.strip())
+                for slug, text in item["statements"].items()
+            ]
+        elif model is CareerPathPage:
+            page.role = roles[item["role"]] if item.get("role") else None
+            page.steps = [
+                CareerStep(
+                    title=step["title"],
+                    description=step.get("description", ""),
+                    role=roles[step["role"]] if step.get("role") else None,
+                )
+                for step in item["steps"]
+            ]
+        elif model is LessonPage:
+            page.body = [self._block(block, aspects) for block in item["body"]]
+        try:
+            parent.add_child(instance=page)
+        except ValidationError as exc:
+            raise ContentError(f"{model.__name__} {item.get('title')!r}: {exc}") from exc
+        self._publish(page)
+        self.created += 1
+        self.report(f"  + {model._meta.verbose_name}: {page.title}")
+        return page
+
+    @staticmethod
+    def _block(block, aspects):
+        ((kind, value),) = block.items()
+        if kind == "comparison":
+            value = {**value, "aspects": [aspects[slug].pk for slug in value["aspects"]]}
+        return {"type": kind, "value": value}
+
+    def _publish(self, page):
+        revision = page.save_revision()
+        revision.publish()
+        # Date the first revision as the source article was published, so "Last updated" on a
+        # freshly loaded site reads as the article did, and later edits date themselves.
+        when = self.published_at
+        Revision.objects.filter(pk=revision.pk).update(created_at=when)
+        Page.objects.filter(pk=page.pk).update(
+            first_published_at=when, last_published_at=when, latest_revision_created_at=when
+        )
+        PageLogEntry.objects.filter(page=page).update(timestamp=when)
+
+
+def load(path=DEFAULT_FILE, report=print):
+    """Validate then load; returns (pages created, pages already there)."""
+    return Loader(read(path), report=report).run()

@@ -1,0 +1,16 @@
+from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
+from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
+from .module import LessonPage, ModulePage
+
+__all__ = [
+    "AspectPage",
+    "AspectStatement",
+    "CareerPathIndexPage",
+    "CareerPathPage",
+    "CareerStep",
+    "ComparisonPage",
+    "LessonPage",
+    "ModulePage",
+    "RoleIndexPage",
+    "RolePage",
+]

@@ -1,0 +1,74 @@
+"""Career paths: where each role can lead, as ordered steps."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from roles.blocks import RICH_TEXT_FEATURES
+
+from .base import IndexPage, ModuleBasePage
+
+
+class CareerPathIndexPage(IndexPage):
+    """The career paths section."""
+
+    subpage_types = ["roles.CareerPathPage"]
+
+
+class CareerPathPage(ModuleBasePage):
+    """The steps a person in one role can take next, in order."""
+
+    role = models.ForeignKey(
+        "roles.RolePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="career_paths",
+        help_text="The role this path starts from; its page links here.",
+    )
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("role"),
+        FieldPanel("intro"),
+        InlinePanel("steps", heading="Steps", label="Step", min_num=1),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.RelatedFields(
+            "steps", [index.SearchField("title"), index.SearchField("description")]
+        ),
+    ]
+
+    parent_page_types = ["roles.CareerPathIndexPage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # A linked role that is no longer published must not become a dead link.
+        context["role"] = self.role if self.role and self.role.live else None
+        return context
+
+
+class CareerStep(Orderable):
+    """One step on a career path, optionally pointing at a role the module describes."""
+
+    page = ParentalKey(CareerPathPage, on_delete=models.CASCADE, related_name="steps")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    role = models.ForeignKey(
+        "roles.RolePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional: link this step to a role page.",
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("role")]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,127 @@
+"""Roles, aspects and the statements that compare them: the data behind every comparison view."""
+
+from django import forms
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from roles.blocks import RICH_TEXT_FEATURES
+from roles.comparison import build_comparison
+
+from .base import IndexPage, ModuleBasePage, latest
+
+
+class RoleIndexPage(IndexPage):
+    """The roles section; the order of its children is the order of the table's columns."""
+
+    subpage_types = ["roles.RolePage"]
+
+
+class RolePage(ModuleBasePage):
+    """One role compared by the module, e.g. Technical Program Manager."""
+
+    abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TPM")
+    definition = models.CharField(
+        max_length=255, help_text="One line: what this role is, shown on cards and in lists."
+    )
+    summary = RichTextField(features=RICH_TEXT_FEATURES)
+    responsibilities = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    skills = RichTextField("skills and qualifications", blank=True, features=RICH_TEXT_FEATURES)
+    kpis = RichTextField("typical KPIs", blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("abbreviation"),
+        FieldPanel("definition"),
+        FieldPanel("summary"),
+        FieldPanel("responsibilities"),
+        FieldPanel("skills"),
+        FieldPanel("kpis"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("abbreviation"),
+        index.SearchField("definition"),
+        index.SearchField("summary"),
+        index.SearchField("responsibilities"),
+        index.SearchField("skills"),
+        index.SearchField("kpis"),
+    ]
+
+    parent_page_types = ["roles.RoleIndexPage"]
+    subpage_types = []
+
+    @property
+    def heading(self):
+        """The role as the table's column header shows it: 'Technical Program Manager (TPM)'."""
+        return f"{self.title} ({self.abbreviation})" if self.abbreviation else self.title
+
+    @cached_property
+    def career_path(self):
+        return self.career_paths.live().public().order_by("path").first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["statements"] = build_comparison().column(self)
+        return context
+
+
+class ComparisonPage(IndexPage):
+    """The table of comparison: its children are the aspects (rows) in table order."""
+
+    subpage_types = ["roles.AspectPage"]
+
+    @cached_property
+    def comparison(self):
+        return build_comparison()
+
+    @property
+    def last_updated(self):
+        return latest(self.last_published_at, self.comparison.last_published_at)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["comparison"] = self.comparison
+        return context
+
+
+class AspectPage(ModuleBasePage):
+    """One compared dimension (a row of the table) with one statement per role."""
+
+    explanation = RichTextField(
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text="Optional: a longer explanation shown on the aspect's own page.",
+    )
+
+    content_panels = Page.content_panels + [
+        InlinePanel("statements", heading="Statements", label="Statement"),
+        FieldPanel("explanation"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("explanation"),
+        index.RelatedFields("statements", [index.SearchField("statement")]),
+    ]
+
+    parent_page_types = ["roles.ComparisonPage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["comparison"] = build_comparison(aspects=[self])
+        return context
+
+
+class AspectStatement(Orderable):
+    """What one role does for one aspect: a cell of the table, kept in the aspect's revisions."""
+
+    page = ParentalKey(AspectPage, on_delete=models.CASCADE, related_name="statements")
+    role = models.ForeignKey(RolePage, on_delete=models.CASCADE, related_name="aspect_statements")
+    statement = models.TextField()
+
+    panels = [FieldPanel("role", widget=forms.Select), FieldPanel("statement")]
+
+    def __str__(self):
+        return f"{self.role}: {self.statement}"

@@ -1,0 +1,126 @@
+"""The module (site home) and its lessons."""
+
+import math
+
+from django.db import models
+from django.db.models import Max
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES
+from roles.comparison import build_comparison
+
+from .base import ModuleBasePage
+from .careers import CareerPathPage
+from .comparison import ComparisonPage, RolePage
+
+WORDS_PER_MINUTE = 200
+
+
+class ModulePage(ModuleBasePage):
+    """The learning module: the site's home, showing the table, lessons, roles and career paths."""
+
+    lead = models.TextField(help_text="The opening paragraph, shown under the title.")
+    author = models.CharField(max_length=120, blank=True)
+    intro = RichTextField(
+        blank=True, features=RICH_TEXT_FEATURES, help_text="How to use this module."
+    )
+    infographic_title = models.CharField(max_length=200, blank=True)
+    disclaimer = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        FieldPanel("author"),
+        FieldPanel("intro"),
+        FieldPanel("infographic_title"),
+        FieldPanel("disclaimer"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("intro"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "roles.LessonPage",
+        "roles.ComparisonPage",
+        "roles.RoleIndexPage",
+        "roles.CareerPathIndexPage",
+    ]
+    max_count = 1
+
+    @cached_property
+    def last_updated(self):
+        # The module page shows every other page's content, so any publish below it counts.
+        return (
+            Page.objects.descendant_of(self, inclusive=True)
+            .live()
+            .aggregate(latest=Max("last_published_at"))["latest"]
+        )
+
+    def lessons(self):
+        return LessonPage.objects.child_of(self).live().public().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["comparison"] = build_comparison()
+        context["comparison_page"] = ComparisonPage.objects.live().public().first()
+        context["lessons"] = self.lessons()
+        context["roles"] = RolePage.objects.live().public().order_by("path")
+        context["career_paths"] = (
+            CareerPathPage.objects.live().public().select_related("role").order_by("path")
+        )
+        return context
+
+
+class LessonPage(ModuleBasePage):
+    """One section of the article, read in tree order with 'Lesson N of M' and previous/next."""
+
+    summary = models.CharField(
+        max_length=255, blank=True, help_text="One line shown in the list of lessons."
+    )
+    body = StreamField(LESSON_BLOCKS)
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["roles.ModulePage"]
+    subpage_types = []
+
+    @property
+    def reading_minutes(self):
+        text = " ".join(self.body.stream_block.get_searchable_content(self.body))
+        return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
+
+    @cached_property
+    def sequence(self):
+        """Where this lesson sits among its published siblings: (number, total, previous, next).
+
+        A draft being previewed is not among them, so its number is None.
+        """
+        siblings = list(
+            LessonPage.objects.sibling_of(self)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+        )
+        ids = [lesson.pk for lesson in siblings]
+        if self.pk not in ids:
+            return None, len(siblings), None, None
+        i = ids.index(self.pk)
+        previous = siblings[i - 1] if i > 0 else None
+        following = siblings[i + 1] if i + 1 < len(siblings) else None
+        return i + 1, len(siblings), previous, following
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        number, total, previous, following = self.sequence
+        context.update(lesson_number=number, lesson_count=total, previous=previous, next=following)
+        return context

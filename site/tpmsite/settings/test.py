@@ -1,0 +1,19 @@
+"""Test runs: fast hashing, in-memory e-mail and cache, DEBUG off as in production."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+# Tests never touch the development database; DATABASE_URL runs them on PostgreSQL instead.
+DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

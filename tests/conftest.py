@@ -1,0 +1,91 @@
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from wagtail.models import Page, Site
+
+from tests import factories
+
+
+@dataclass
+class Module:
+    """A small published module built from factories: the tree every page type lives in."""
+
+    home: object
+    comparison: object
+    role_index: object
+    career_index: object
+    roles: list = field(default_factory=list)
+    aspects: list = field(default_factory=list)
+    careers: list = field(default_factory=list)
+    lessons: list = field(default_factory=list)
+
+
+def build_module(roles=2, aspects=2, lessons=3):
+    root = Page.get_first_root_node()
+    home = factories.ModulePageFactory(parent=root)
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    comparison = factories.ComparisonPageFactory(parent=home)
+    role_index = factories.RoleIndexPageFactory(parent=home)
+    career_index = factories.CareerPathIndexPageFactory(parent=home)
+    module = Module(home, comparison, role_index, career_index)
+    module.roles = [factories.RolePageFactory(parent=role_index) for _ in range(roles)]
+    module.aspects = [
+        factories.AspectPageFactory(
+            parent=comparison,
+            statements={role: f"{role.title} on aspect {i}" for role in module.roles},
+        )
+        for i in range(aspects)
+    ]
+    module.careers = [
+        factories.CareerPathPageFactory(
+            parent=career_index, role=role, steps=[("Senior role", None), ("Other role", role)]
+        )
+        for role in module.roles
+    ]
+    module.lessons = [factories.LessonPageFactory(parent=home) for _ in range(lessons)]
+    return module
+
+
+@pytest.fixture
+def module(db):
+    return build_module()
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor-in-chief", "e@example.com", "pw")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium; the browser tests skip without it, except in CI where that fails."""
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        message = f"Chromium not found at {path} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must run the browser tests.")
+        pytest.skip(message)
+    return path
+
+
+def edit_form_data(client, page, body=None):
+    """The page's admin edit form as the browser would post it (client must be logged in).
+
+    StreamFields are drawn by JavaScript, so their fields are absent from the HTML; ``body`` gives
+    them as Wagtail's test helpers expect: ``[("paragraph", rich_text("<p>..</p>")), ...]``.
+    """
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
+
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    if body is not None:
+        for key, value in nested_form_data({"body": streamfield(body)}).items():
+            data[key] = value
+    return data

@@ -1,0 +1,157 @@
+"""Factories for every page type. Pages are published through a revision, as editors do."""
+
+import factory
+import wagtail_factories
+
+from roles import models
+
+PARAGRAPH = "<p>A paragraph about programs and projects.</p>"
+
+
+class BasePageFactory(wagtail_factories.PageFactory):
+    """Publishes through a first revision; ``live=False`` makes a never-published draft."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if not create:
+            return
+        if results:  # a post-generation hook set child rows (statements, steps): store them
+            instance.save()
+        revision = instance.save_revision()
+        if instance.live:
+            revision.publish()
+        instance.refresh_from_db()
+
+
+class ModulePageFactory(BasePageFactory):
+    title = "Program vs project manager"
+    lead = "Two roles, compared."
+    author = "M Clark"
+    infographic_title = "The roles at a glance"
+    disclaimer = "<p>For general information only.</p>"
+
+    class Meta:
+        model = models.ModulePage
+
+
+class ComparisonPageFactory(BasePageFactory):
+    title = "Table of Comparison"
+    slug = "comparison"
+
+    class Meta:
+        model = models.ComparisonPage
+
+
+class RoleIndexPageFactory(BasePageFactory):
+    title = "Roles"
+    slug = "roles"
+
+    class Meta:
+        model = models.RoleIndexPage
+
+
+class CareerPathIndexPageFactory(BasePageFactory):
+    title = "Career paths"
+    slug = "career-paths"
+
+    class Meta:
+        model = models.CareerPathIndexPage
+
+
+class RolePageFactory(BasePageFactory):
+    title = factory.Sequence(lambda n: f"Role {n}")
+    abbreviation = factory.Sequence(lambda n: f"R{n}")
+    definition = factory.LazyAttribute(lambda o: f"What a {o.title} does.")
+    summary = factory.LazyAttribute(lambda o: f"<p>Summary of {o.title}.</p>")
+    responsibilities = "<ul><li>Own the plan</li></ul>"
+    skills = "<ul><li>Communication</li></ul>"
+    kpis = "<ul><li>On-time delivery</li></ul>"
+
+    class Meta:
+        model = models.RolePage
+
+
+class AspectPageFactory(BasePageFactory):
+    """``statements={role_page: "text", ...}`` fills the aspect's cells before it is published."""
+
+    title = factory.Sequence(lambda n: f"Aspect {n}")
+    explanation = "<p>Why this aspect matters.</p>"
+
+    class Meta:
+        model = models.AspectPage
+
+    @factory.post_generation
+    def statements(obj, create, extracted, **kwargs):
+        obj.statements = [
+            models.AspectStatement(role=role, statement=text)
+            for role, text in (extracted or {}).items()
+        ]
+
+
+class AspectStatementFactory(factory.django.DjangoModelFactory):
+    page = factory.SubFactory(AspectPageFactory)
+    role = factory.SubFactory(RolePageFactory)
+    statement = factory.Sequence(lambda n: f"Statement {n}")
+
+    class Meta:
+        model = models.AspectStatement
+
+
+class CareerPathPageFactory(BasePageFactory):
+    """``steps=[("Title", role_or_None), ...]`` sets the ordered steps."""
+
+    title = factory.Sequence(lambda n: f"Career path {n}")
+    intro = "<p>Where this role leads.</p>"
+
+    class Meta:
+        model = models.CareerPathPage
+
+    @factory.post_generation
+    def steps(obj, create, extracted, **kwargs):
+        obj.steps = [
+            models.CareerStep(title=title, description=f"About {title}.", role=role)
+            for title, role in (extracted or [("Next step", None)])
+        ]
+
+
+class CareerStepFactory(factory.django.DjangoModelFactory):
+    page = factory.SubFactory(CareerPathPageFactory)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    description = "What this step involves."
+
+    class Meta:
+        model = models.CareerStep
+
+
+class LessonPageFactory(BasePageFactory):
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    summary = factory.LazyAttribute(lambda o: f"What {o.title} covers.")
+    body = factory.LazyAttribute(
+        lambda o: [
+            {"type": "heading", "value": f"{o.title} in brief"},
+            {"type": "paragraph", "value": PARAGRAPH},
+            {"type": "takeaway", "value": {"title": "Key takeaway", "text": PARAGRAPH}},
+        ]
+    )
+
+    class Meta:
+        model = models.LessonPage
+
+
+# Every page type's factory; tests/test_pages.py fails when a page type is missing here.
+PAGE_FACTORIES = {
+    factory_class._meta.model: factory_class
+    for factory_class in [
+        ModulePageFactory,
+        ComparisonPageFactory,
+        RoleIndexPageFactory,
+        RolePageFactory,
+        AspectPageFactory,
+        CareerPathIndexPageFactory,
+        CareerPathPageFactory,
+        LessonPageFactory,
+    ]
+}
