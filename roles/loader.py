@@ -195,9 +195,10 @@ class Loader:
         }
         page = model(**fields)
         if model is AspectPage:
+            # sort_order is not filled in when a list is assigned, so give the file's order.
             page.statements = [
-                AspectStatement(role=roles[slug], statement=text.strip())
-                for slug, text in item["statements"].items()
+                AspectStatement(role=roles[slug], statement=text.strip(), sort_order=i)
+                for i, (slug, text) in enumerate(item["statements"].items())
             ]
         elif model is CareerPathPage:
             page.role = roles[item["role"]] if item.get("role") else None
@@ -206,8 +207,9 @@ class Loader:
                     title=step["title"],
                     description=step.get("description", ""),
                     role=roles[step["role"]] if step.get("role") else None,
+                    sort_order=i,
                 )
-                for step in item["steps"]
+                for i, step in enumerate(item["steps"])
             ]
         elif model is LessonPage:
             page.body = [self._block(block, aspects) for block in item["body"]]

@@ -86,8 +86,8 @@ class AspectPageFactory(BasePageFactory):
     @factory.post_generation
     def statements(obj, create, extracted, **kwargs):
         obj.statements = [
-            models.AspectStatement(role=role, statement=text)
-            for role, text in (extracted or {}).items()
+            models.AspectStatement(role=role, statement=text, sort_order=i)
+            for i, (role, text) in enumerate((extracted or {}).items())
         ]
 
 
@@ -112,8 +112,8 @@ class CareerPathPageFactory(BasePageFactory):
     @factory.post_generation
     def steps(obj, create, extracted, **kwargs):
         obj.steps = [
-            models.CareerStep(title=title, description=f"About {title}.", role=role)
-            for title, role in (extracted or [("Next step", None)])
+            models.CareerStep(title=title, description=f"About {title}.", role=role, sort_order=i)
+            for i, (title, role) in enumerate(extracted or [("Next step", None)])
         ]
 
 

@@ -102,7 +102,7 @@ class PageBehaviourTests(WagtailPageTestCase):
             ("comparison", {"caption": "Chosen aspects", "aspects": aspects}),
         ]
         data = edit_form_data(self.client, page, body=body)
-        data["action-publish"] = ""
+        data["action-publish"] = "action-publish"
         return data
 
     def test_every_page_type_is_editable_in_the_admin(self):
