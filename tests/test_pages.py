@@ -1,5 +1,6 @@
 """Every page type: a factory, tree rules, and Wagtail's render/edit/preview assertions."""
 
+from django.urls import reverse
 from wagtail.models import Page, get_page_models
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import rich_text
@@ -118,6 +119,30 @@ class PageBehaviourTests(WagtailPageTestCase):
             with self.subTest(model=model.__name__):
                 data = self.lesson_post_data(page, user) if model is models.LessonPage else None
                 self.assertPageIsPreviewable(page, post_data=data, user=user)
+
+    def test_every_page_type_has_history_compare_and_revert(self):
+        self.client.force_login(self.create_superuser("historian"))
+        for model, page in self.pages.items():
+            with self.subTest(model=model.__name__):
+                first = page.live_revision
+                draft = page.get_latest_revision_as_object()
+                draft.title = f"{page.title} (renamed)"
+                second = draft.save_revision()
+                urls = {
+                    "history": reverse("wagtailadmin_pages:history", args=[page.pk]),
+                    "compare": reverse(
+                        "wagtailadmin_pages:revisions_compare",
+                        args=[page.pk, first.pk, second.pk],
+                    ),
+                    "revert": reverse(
+                        "wagtailadmin_pages:revisions_revert", args=[page.pk, first.pk]
+                    ),
+                }
+                for name, url in urls.items():
+                    self.assertEqual(self.client.get(url).status_code, 200, name)
+                self.assertContains(self.client.get(urls["compare"]), "(renamed)")
+                # The draft title stays out of the public page until it is published.
+                self.assertNotContains(self.client.get(page.url), "(renamed)")
 
     def test_every_page_shows_its_title_as_the_only_h1(self):
         for model, page in self.pages.items():
