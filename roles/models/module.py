@@ -15,7 +15,7 @@ from roles.comparison import build_comparison
 
 from .base import ModuleBasePage
 from .careers import CareerPathPage
-from .comparison import ComparisonPage, RolePage
+from .comparison import ComparisonPage
 
 WORDS_PER_MINUTE = 200
 
@@ -66,10 +66,10 @@ class ModulePage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["comparison"] = build_comparison()
+        context["comparison"] = comparison = build_comparison()
         context["comparison_page"] = ComparisonPage.objects.live().public().first()
         context["lessons"] = self.lessons()
-        context["roles"] = RolePage.objects.live().public().order_by("path")
+        context["roles"] = comparison.roles  # the table's columns: already fetched, same order
         context["career_paths"] = (
             CareerPathPage.objects.live().public().select_related("role").order_by("path")
         )
