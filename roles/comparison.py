@@ -50,16 +50,18 @@ class Comparison:
         return [(role, self.column(role)) for role in self.roles]
 
 
-def build_comparison(aspects=None):
+def build_comparison(aspects=None, roles=None):
     """Build the matrix from live, public roles and aspects in page-tree order.
 
-    ``aspects`` limits the rows to given pages (a lesson's chosen aspects, or an aspect page
-    being previewed, whose unsaved statements are used); by default every live aspect is a row.
+    ``aspects`` limits the rows to given pages (a lesson's chosen aspects, an aspect page being
+    previewed, or aspects as they were on a past date), whose in-memory statements are used;
+    by default every live aspect is a row. ``roles`` likewise replaces the live roles.
     Queries: three for the whole table, whatever its size.
     """
     from roles.models import AspectPage, AspectStatement, RolePage
 
-    roles = list(RolePage.objects.live().public().order_by("path"))
+    if roles is None:
+        roles = list(RolePage.objects.live().public().order_by("path"))
     if aspects is None:
         aspects = list(AspectPage.objects.live().public().order_by("path").defer_streamfields())
         statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects])

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 def table(client, url):
     """The table as a reader sees it: header row, then one list of cell texts per aspect."""
     soup = BeautifulSoup(client.get(url).content, "html.parser")
+    for link in soup.select("a.cell-history"):  # per-cell "History" links are not content
+        link.decompose()
     tables = soup.select("table.comparison")
     assert tables, f"no comparison table at {url}"
     rows = tables[0].find_all("tr")

@@ -1,18 +1,40 @@
 """Abstract bases shared by the module's page types."""
 
+from django.db import models
+from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
+from roles.forms import ModulePageForm
+from roles.history import page_history
+
+# Last on every edit form, next to the publish button it describes.
+CHANGE_NOTE_PANEL = FieldPanel("change_note", heading="Change note (public, optional)")
 
 
 class ModuleBasePage(Page):
     """Every page of the module: 'Last updated' comes from publish history, never a typed date."""
 
+    change_note = models.CharField(
+        "change note",
+        max_length=255,
+        blank=True,
+        help_text="Optional and public: what this publish changes, shown in the page's "
+        "history, e.g. 'Clarified the Scope statement for project managers'.",
+    )
+
+    base_form_class = ModulePageForm
+
     class Meta:
         abstract = True
+
+    @cached_property
+    def public_history(self):
+        """Every publish of this page, newest first (date, note), for learners."""
+        return page_history(self) if self.pk else []
 
     @property
     def last_updated(self):
@@ -25,7 +47,7 @@ class IndexPage(ModuleBasePage):
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), CHANGE_NOTE_PANEL]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["roles.ModulePage"]

@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
 
-from .base import IndexPage, ModuleBasePage
+from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage
 
 
 class CareerPathIndexPage(IndexPage):
@@ -35,6 +35,7 @@ class CareerPathPage(ModuleBasePage):
         FieldPanel("role"),
         FieldPanel("intro"),
         InlinePanel("steps", heading="Steps", label="Step", min_num=1),
+        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("intro"),

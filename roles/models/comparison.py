@@ -1,18 +1,28 @@
 """Roles, aspects and the statements that compare them: the data behind every comparison view."""
 
+import datetime
+import re
+
 from django import forms
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison import build_comparison
+from roles.forms import AspectPageForm
+from roles.history import cell_history, comparison_as_of, first_publish_date
 
-from .base import IndexPage, ModuleBasePage, latest
+from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
+
+# Only the one form the notice promises; Python also accepts week dates and compact forms.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class RoleIndexPage(IndexPage):
@@ -40,6 +50,7 @@ class RolePage(ModuleBasePage):
         FieldPanel("responsibilities"),
         FieldPanel("skills"),
         FieldPanel("kpis"),
+        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("abbreviation"),
@@ -68,8 +79,12 @@ class RolePage(ModuleBasePage):
         return context
 
 
-class ComparisonPage(IndexPage):
-    """The table of comparison: its children are the aspects (rows) in table order."""
+class ComparisonPage(RoutablePageMixin, IndexPage):
+    """The table of comparison: its children are the aspects (rows) in table order.
+
+    ``?as_of=YYYY-MM-DD`` shows the table as published at the end of that day, rebuilt from
+    revisions; ``history/<aspect>/<role>/`` lists every published wording of one cell.
+    """
 
     subpage_types = ["roles.AspectPage"]
 
@@ -84,7 +99,42 @@ class ComparisonPage(IndexPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["comparison"] = self.comparison
+        context["comparison_page"] = self
         return context
+
+    @path("")
+    def table(self, request):
+        raw = request.GET.get("as_of")
+        if raw is None:
+            return self.render(request)
+        try:
+            if not ISO_DATE.fullmatch(raw.strip()):
+                raise ValueError(raw)
+            day = datetime.date.fromisoformat(raw.strip())
+        except ValueError:
+            error = f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. 2025-03-05."
+            response = self.render(request, context_overrides={"as_of_error": error})
+            response.status_code = 400
+            return response
+        comparison = comparison_as_of(day)
+        context = {"as_of": day, "comparison": comparison, "first_publish": first_publish_date()}
+        if comparison is None:
+            context["comparison"] = build_comparison(aspects=[], roles=[])
+        return self.render(request, context_overrides=context)
+
+    @path("history/<int:aspect_id>/<int:role_id>/", name="cell_history")
+    def cell_history_view(self, request, aspect_id, role_id):
+        aspect = get_object_or_404(AspectPage.objects.live().public(), pk=aspect_id)
+        role = get_object_or_404(RolePage.objects.live().public(), pk=role_id)
+        return self.render(
+            request,
+            template="roles/cell_history.html",
+            context_overrides={
+                "aspect": aspect,
+                "role": role,
+                "wordings": cell_history(aspect, role),
+            },
+        )
 
 
 class AspectPage(ModuleBasePage):
@@ -99,7 +149,9 @@ class AspectPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         InlinePanel("statements", heading="Statements", label="Statement"),
         FieldPanel("explanation"),
+        CHANGE_NOTE_PANEL,
     ]
+    base_form_class = AspectPageForm
     search_fields = Page.search_fields + [
         index.SearchField("explanation"),
         index.RelatedFields("statements", [index.SearchField("statement")]),

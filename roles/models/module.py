@@ -12,8 +12,9 @@ from wagtail.search import index
 
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES
 from roles.comparison import build_comparison
+from roles.history import recent_changes
 
-from .base import ModuleBasePage
+from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import ComparisonPage
 
@@ -37,6 +38,7 @@ class ModulePage(ModuleBasePage):
         FieldPanel("intro"),
         FieldPanel("infographic_title"),
         FieldPanel("disclaimer"),
+        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
@@ -66,6 +68,7 @@ class ModulePage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["recent_changes"] = recent_changes(self)
         context["comparison"] = comparison = build_comparison()
         context["comparison_page"] = ComparisonPage.objects.live().public().first()
         context["lessons"] = self.lessons()
@@ -84,7 +87,11 @@ class LessonPage(ModuleBasePage):
     )
     body = StreamField(LESSON_BLOCKS)
 
-    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        CHANGE_NOTE_PANEL,
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),

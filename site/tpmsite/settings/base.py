@@ -11,6 +11,7 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 INSTALLED_APPS = [
     "roles",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",

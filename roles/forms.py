@@ -1,0 +1,65 @@
+"""Admin edit forms: the public change note, and the rules that keep the table whole."""
+
+from django.forms.utils import ErrorList
+from wagtail.admin.forms import WagtailAdminPageForm
+
+# Buttons in Wagtail's page editor that ask for a page to become public.
+PUBLISHING_ACTIONS = ("action-publish", "action-submit")
+
+
+class ModulePageForm(WagtailAdminPageForm):
+    """Every module page: the change note starts empty for each new change.
+
+    The note is a page field so that it travels inside the revision it describes; without this,
+    the last published note would be offered again for the next, unrelated change.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.instance.has_unpublished_changes:
+            self.initial["change_note"] = ""
+
+    @property
+    def publishing(self):
+        return any(self.data.get(action) for action in PUBLISHING_ACTIONS)
+
+
+class AspectPageForm(ModulePageForm):
+    """An aspect's statements: one per role, never blank, complete before publishing."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = self.formsets["statements"]
+        formset.is_valid()  # make sure each row is cleaned before looking at the rows
+        seen = set()
+        for form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                continue
+            raw = form.data.get(form.add_prefix("statement"), "")
+            if "statement" in form.errors and not raw.strip():
+                form.errors["statement"] = ErrorList(
+                    ["Write the statement for this role, or delete the row."]
+                )
+            role = form.cleaned_data.get("role")
+            if role is None:
+                continue
+            if role.pk in seen:
+                form.add_error(
+                    "role",
+                    f"{role.title} already has a statement on this aspect; "
+                    "edit that row instead of adding another.",
+                )
+            seen.add(role.pk)
+
+        if self.publishing:
+            from roles.models import RolePage
+
+            missing = RolePage.objects.live().exclude(pk__in=seen).order_by("path")
+            if missing:
+                names = ", ".join(role.title for role in missing)
+                self.add_error(
+                    None,
+                    f"This aspect cannot be published without a statement for every published "
+                    f"role. Missing: {names}. Add a statement, or save a draft for now.",
+                )
+        return cleaned_data

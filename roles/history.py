@@ -1,0 +1,137 @@
+"""Public history, rebuilt from Wagtail's own records: publish log entries and their revisions.
+
+Nothing here keeps a copy of content: a page's change history, the table as it was on a past
+date and the wordings of one table cell are all read back from the revisions that were
+published, so they stay true to what learners actually saw.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import Page, PageLogEntry
+
+from roles.comparison import build_comparison
+
+PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
+UNPUBLISH_ACTIONS = ("wagtail.unpublish", "wagtail.unpublish.scheduled")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One publish as learners see it: when, by whom, with which note, of which page."""
+
+    date: datetime.datetime
+    note: str
+    user: str
+    page: object = None
+    revision: object = None
+
+
+def _change(entry):
+    content = entry.revision.content if entry.revision_id else {}
+    return Change(
+        date=entry.timestamp,
+        note=(content.get("change_note") or "").strip(),
+        user=entry.user_display_name,
+        page=entry.page,
+        revision=entry.revision,
+    )
+
+
+def publishes(**filters):
+    return (
+        PageLogEntry.objects.filter(action__in=PUBLISH_ACTIONS, **filters)
+        .select_related("revision", "user", "page")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def page_history(page):
+    """Every publish of one page, newest first."""
+    return [_change(entry) for entry in publishes(page_id=page.pk)]
+
+
+def recent_changes(root, limit=10):
+    """The latest publishes anywhere in the module that are still published."""
+    pages = Page.objects.descendant_of(root, inclusive=True).live().public()
+    return [_change(entry) for entry in publishes(page__in=pages)[:limit]]
+
+
+def end_of_day(day):
+    """The first instant after ``day`` in the site's time zone; now, for today or later."""
+    if day >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) + (
+        datetime.timedelta(days=1)
+    )
+
+
+def comparison_as_of(day):
+    """The table exactly as published at the end of ``day``, or None before the first publish.
+
+    Each role and aspect is taken at its last publish or unpublish up to that moment; rows
+    and columns follow today's tree order (Wagtail keeps no history of moves).
+    """
+    from roles.models import AspectPage, RolePage
+
+    types = ContentType.objects.get_for_models(AspectPage, RolePage)
+    entries = (
+        PageLogEntry.objects.filter(
+            content_type__in=types.values(),
+            action__in=PUBLISH_ACTIONS + UNPUBLISH_ACTIONS,
+            timestamp__lt=end_of_day(day),
+        )
+        .select_related("revision")
+        .order_by("timestamp", "pk")
+    )
+    state = {}
+    for entry in entries:
+        published = entry.action in PUBLISH_ACTIONS and entry.revision_id
+        state[entry.page_id] = entry.revision if published else None
+    if not state:
+        return None
+    # Pages deleted since then have lost their revisions; they cannot be shown.
+    paths = dict(Page.objects.filter(pk__in=state).values_list("pk", "path"))
+    pages = sorted(
+        (rev.as_object() for pk, rev in state.items() if rev and pk in paths),
+        key=lambda page: paths[page.pk],
+    )
+    return build_comparison(
+        aspects=[p for p in pages if isinstance(p, AspectPage)],
+        roles=[p for p in pages if isinstance(p, RolePage)],
+    )
+
+
+def first_publish_date():
+    from roles.models import AspectPage, RolePage
+
+    types = ContentType.objects.get_for_models(AspectPage, RolePage)
+    entry = (
+        PageLogEntry.objects.filter(content_type__in=types.values(), action__in=PUBLISH_ACTIONS)
+        .order_by("timestamp")
+        .first()
+    )
+    return entry.timestamp if entry else None
+
+
+@dataclass(frozen=True)
+class Wording:
+    statement: str | None
+    change: Change
+
+
+def cell_history(aspect, role):
+    """Each published wording of one aspect x role cell, oldest first.
+
+    A publish that left the cell as it was is not listed; one that removed the statement is,
+    with ``statement=None``.
+    """
+    wordings = []
+    for entry in list(publishes(page_id=aspect.pk))[::-1]:
+        rows = entry.revision.content.get("statements", []) if entry.revision_id else []
+        text = next((row["statement"] for row in rows if row.get("role") == role.pk), None)
+        if not wordings or wordings[-1].statement != text:
+            wordings.append(Wording(text, _change(entry)))
+    return wordings
