@@ -27,7 +27,9 @@ run: $(VENV)/.installed
 	$(MANAGE) load_module
 	$(MANAGE) ensure_admin
 	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The scheduler publishes pages whose go-live date has come; it stops with the server.
+	$(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .

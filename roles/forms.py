@@ -35,12 +35,14 @@ class AspectPageForm(ModulePageForm):
         for form in formset.forms:
             if formset.can_delete and formset._should_delete_form(form):
                 continue
+            role = form.cleaned_data.get("role")
             raw = form.data.get(form.add_prefix("statement"), "")
-            if "statement" in form.errors and not raw.strip():
+            # Wagtail lets drafts skip required fields, but an empty cell is never a draft of
+            # anything: it would publish as a blank statement.
+            if not raw.strip() and (role is not None or "statement" in form.errors):
                 form.errors["statement"] = ErrorList(
                     ["Write the statement for this role, or delete the row."]
                 )
-            role = form.cleaned_data.get("role")
             if role is None:
                 continue
             if role.pk in seen:

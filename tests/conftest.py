@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 from wagtail.models import Page, Site
 
 from tests import factories
@@ -60,6 +61,33 @@ def admin_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    return factories.UserFactory(groups=["Editors"], first_name="Eddie", last_name="Editor")
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.UserFactory(groups=["Moderators"], first_name="Mo", last_name="Moderator")
+
+
+@pytest.fixture
+def editor_client(editor):
+    return logged_in(editor)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return logged_in(moderator)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 import factory
 import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from roles import models
 
@@ -155,3 +157,22 @@ PAGE_FACTORIES = {
         LessonPageFactory,
     ]
 }
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """``groups=["Editors"]`` puts the user in Wagtail's groups (made by the migrations)."""
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Editor{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("correct horse battery")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(*Group.objects.filter(name__in=extracted))

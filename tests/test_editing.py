@@ -108,13 +108,13 @@ def test_reverting_to_an_earlier_revision_restores_the_statement(admin_client, m
     )
     assert form["statements-0-statement"].strip() == OLD
     form["action-publish"] = "action-publish"
-    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[aspect.pk]), form)
-    assert response.status_code == 302
+    assert admin_client.post(revert_url, form).status_code == 302
 
     html = public_html(admin_client, module)
     assert OLD in html and NEW not in html
     aspect.refresh_from_db()
     assert aspect.revisions.count() == 4  # factory, fixture, edit, revert: nothing lost
+    assert aspect.live_revision.content["statements"][0]["statement"] == OLD
 
 
 def test_editors_can_add_a_role_in_the_admin(admin_client, module):

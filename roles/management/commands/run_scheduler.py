@@ -1,0 +1,27 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Run Wagtail's publish_scheduled every minute, for go-live and expiry dates. "
+        "`make run` starts it beside the development server; production runs "
+        "`manage.py publish_scheduled` from cron or a scheduler instead."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=60, help="seconds between runs")
+        parser.add_argument("--once", action="store_true", help="run once and stop")
+
+    def handle(self, *args, interval, once, **options):
+        self.stdout.write(f"Scheduler: publishing scheduled pages every {interval} s.")
+        while True:
+            try:
+                call_command("publish_scheduled", verbosity=0)
+            except Exception as exc:  # noqa: BLE001 - keep scheduling through a bad run
+                self.stderr.write(f"Scheduler: publish_scheduled failed: {exc}")
+            if once:
+                return
+            time.sleep(interval)

@@ -1,0 +1,151 @@
+"""Admin conveniences: groups, validation messages, the comparison matrix, the dashboard."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import GroupPagePermission, Page, Workflow
+
+from tests import factories
+from tests.conftest import edit_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fresh_database_has_editor_and_moderator_permissions_and_moderation():
+    root = Page.get_first_root_node()
+
+    def codenames(group):
+        perms = GroupPagePermission.objects.filter(group__name=group, page=root)
+        return set(perms.values_list("permission__codename", flat=True))
+
+    assert codenames("Editors") == {"add_page", "change_page", "lock_page"}
+    assert codenames("Moderators") >= {"add_page", "change_page", "publish_page", "unlock_page"}
+    for name in ("Editors", "Moderators"):
+        assert Group.objects.get(name=name).permissions.filter(codename="access_admin").exists()
+    workflow = Workflow.objects.get(workflow_pages__page=root)
+    assert workflow.active
+    task = workflow.tasks.get().specific
+    assert list(task.groups.values_list("name", flat=True)) == ["Moderators"]
+
+
+def post(client, page, data):
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def errors(response):
+    html = BeautifulSoup(response.content, "html.parser")
+    return " ".join(html.select_one("main").get_text(" ").split())
+
+
+def test_publishing_an_aspect_without_a_statement_for_a_live_role_names_the_role(
+    admin_client, module
+):
+    new_role = factories.RolePageFactory(parent=module.role_index, title="Engineering Manager")
+    aspect = module.aspects[0]
+    data = edit_form_data(admin_client, aspect)
+    data["action-publish"] = "publish"
+    response = post(admin_client, aspect, data)
+    assert response.status_code == 200  # the form comes back with the error
+    assert "Missing: Engineering Manager" in errors(response)
+    assert not aspect.revisions.filter(created_at__gt=aspect.last_published_at).exists()
+
+    del data["action-publish"]
+    assert post(admin_client, aspect, data).status_code == 302  # a draft may be incomplete
+    assert new_role.live
+
+
+def test_a_blank_statement_is_rejected_with_a_clear_message(admin_client, module):
+    aspect = module.aspects[0]
+    data = edit_form_data(admin_client, aspect)
+    data["statements-0-statement"] = "   \n  "
+    response = post(admin_client, aspect, data)
+    assert response.status_code == 200
+    assert "Write the statement for this role, or delete the row." in errors(response)
+
+
+def test_a_role_cannot_appear_twice_on_one_aspect(admin_client, module):
+    aspect = module.aspects[0]
+    data = edit_form_data(admin_client, aspect)
+    data["statements-1-role"] = data["statements-0-role"]
+    response = post(admin_client, aspect, data)
+    assert response.status_code == 200
+    assert f"{module.roles[0].title} already has a statement on this aspect" in errors(response)
+
+
+def test_the_matrix_shows_published_statements_drafts_and_gaps(admin_client, module):
+    extra = factories.RolePageFactory(parent=module.role_index, title="Engineering Manager")
+    aspect = module.aspects[0]
+    draft = aspect.get_latest_revision_as_object()
+    rows = list(draft.statements.all())
+    rows[0].statement = "A draft wording"
+    draft.statements = rows
+    draft.save_revision()
+
+    response = admin_client.get(reverse("comparison_matrix"))
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    headers = [th.get_text(" ", strip=True) for th in html.select("thead th")]
+    assert headers[1:] == [r.title for r in module.roles] + ["Engineering Manager"]
+    first_row = html.select("tbody tr")[0]
+    assert "A draft wording" in first_row.select_one(".matrix__draft").get_text()
+    assert f"{module.roles[0].title} on aspect 0" in first_row.get_text()
+    assert len(html.select(".matrix__missing")) == len(module.aspects)  # the new role's column
+    edit = reverse("wagtailadmin_pages:edit", args=[aspect.pk])
+    assert first_row.find("a", href=edit)
+    assert extra.title in html.get_text()
+
+
+def test_the_matrix_is_in_the_admin_menu_for_editors(editor_client, module):
+    home = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("comparison_matrix") in home
+    assert editor_client.get(reverse("comparison_matrix")).status_code == 200
+
+
+def test_dashboard_lists_drafts_moderation_and_scheduled_pages(
+    editor_client, moderator_client, module
+):
+    draft_lesson = factories.LessonPageFactory(parent=module.home, live=False, title="New lesson")
+    submitted = module.aspects[0]
+    data = edit_form_data(editor_client, submitted)
+    data["action-submit"] = "submit"
+    post(editor_client, submitted, data)
+    scheduled = module.roles[1].get_latest_revision_as_object()
+    scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    scheduled.save_revision().publish()
+
+    html = BeautifulSoup(moderator_client.get(reverse("wagtailadmin_home")).content, "html.parser")
+    panel = html.select_one("#module-status-section")
+    assert panel, "the dashboard shows the module status panel"
+    sections = {s.h3.get_text(): s.get_text(" ") for s in panel.select("section")}
+    assert draft_lesson.title in sections["In draft (3)"]
+    assert submitted.title in sections["Awaiting moderation (1)"]
+    assert module.roles[1].title in sections["Scheduled (1)"]
+
+
+def test_locking_comments_and_concurrent_editing_work_for_every_page_type(admin_client, module):
+    pages = [
+        module.home,
+        module.comparison,
+        module.role_index,
+        module.roles[0],
+        module.aspects[0],
+        module.career_index,
+        module.careers[0],
+        module.lessons[0],
+    ]
+    for page in pages:
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        html = admin_client.get(edit_url).content.decode()
+        assert 'id="comments-data"' in html, page  # comments on fields are enabled
+        assert "/admin/editing-sessions/ping/" in html, page  # concurrent-editing notices
+        assert (
+            admin_client.post(reverse("wagtailadmin_pages:lock", args=[page.pk])).status_code
+            == 302
+        )
+        page.refresh_from_db()
+        assert page.locked, page
+        admin_client.post(reverse("wagtailadmin_pages:unlock", args=[page.pk]))
