@@ -1,9 +1,13 @@
 import os
 from dataclasses import dataclass, field
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
-from wagtail.models import Page, Site
+from playwright.sync_api import sync_playwright
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from tests import factories
 
@@ -117,3 +121,40 @@ def edit_form_data(client, page, body=None):
         for key, value in nested_form_data({"body": streamfield(body)}).items():
             data[key] = value
     return data
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself (building pages) are still synchronous, so Django's async guard is relaxed here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def wagtail_root(transactional_db):
+    """What the migrations put in the database: root page, locale, site, groups, workflow.
+
+    A live-server test commits, so its database is emptied afterwards, migration data too.
+    serialized_rollback=True restored it when these tests ran alone but not after other tests
+    (the connection had no saved copy by then), so it is made again here, the groups and
+    workflow by the project's own data migration.
+    """
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en-gb"))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Site.objects.filter(is_default_site=True).exists():
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
+    import_module("roles.migrations.0002_editorial_groups").grant(django_apps, None)

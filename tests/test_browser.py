@@ -1,53 +1,16 @@
 """A reader in a real Chromium: the table, all ten lessons by 'Next', accessibility, phones."""
 
-import os
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from playwright.sync_api import expect
 
 from tests.conftest import build_module
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("wagtail_root"),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (building pages) are still synchronous, so Django's async guard is relaxed here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def wagtail_root(transactional_db):
-    """The root page, locale and site that Wagtail's migrations create.
-
-    A live-server test commits, so its database is emptied afterwards, migration data too.
-    serialized_rollback=True restored it when these tests ran alone but not after other tests
-    (the connection had no saved copy by then), so the few rows needed are made here.
-    """
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en-gb"))
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    if not Site.objects.filter(is_default_site=True).exists():
-        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
 
 
 @pytest.fixture
