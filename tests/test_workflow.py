@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -49,6 +50,15 @@ def test_an_editor_cannot_publish_through_the_editor(editor_client, client, modu
     aspect.refresh_from_db()
     assert aspect.has_unpublished_changes  # kept as a draft, not published
     assert NEW not in public(client, module)
+
+
+def test_an_editor_cannot_publish_through_the_model_either(editor, module):
+    aspect = module.aspects[0]
+    revision = aspect.save_revision(user=editor)
+    with pytest.raises(PublishPermissionError):
+        revision.publish(user=editor)
+    aspect.refresh_from_db()
+    assert aspect.live_revision_id != revision.pk
 
 
 def test_an_editor_cannot_unpublish_revert_or_approve(editor_client, client, module):
