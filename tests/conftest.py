@@ -25,6 +25,20 @@ class Module:
     careers: list = field(default_factory=list)
     lessons: list = field(default_factory=list)
 
+    def one_of_each(self):
+        """One page of every page type, keyed by its model."""
+        pages = [
+            self.home,
+            self.comparison,
+            self.role_index,
+            self.roles[0],
+            self.aspects[0],
+            self.career_index,
+            self.careers[0],
+            self.lessons[0],
+        ]
+        return {type(page): page for page in pages}
+
 
 def build_module(roles=2, aspects=2, lessons=3):
     root = Page.get_first_root_node()

@@ -127,17 +127,7 @@ def test_dashboard_lists_drafts_moderation_and_scheduled_pages(
 
 
 def test_locking_comments_and_concurrent_editing_work_for_every_page_type(admin_client, module):
-    pages = [
-        module.home,
-        module.comparison,
-        module.role_index,
-        module.roles[0],
-        module.aspects[0],
-        module.career_index,
-        module.careers[0],
-        module.lessons[0],
-    ]
-    for page in pages:
+    for page in module.one_of_each().values():
         edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
         html = admin_client.get(edit_url).content.decode()
         assert 'id="comments-data"' in html, page  # comments on fields are enabled

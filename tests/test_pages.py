@@ -69,17 +69,7 @@ class PageBehaviourTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.module = build_module()
-        m = cls.module
-        cls.pages = {
-            models.ModulePage: m.home,
-            models.ComparisonPage: m.comparison,
-            models.RoleIndexPage: m.role_index,
-            models.RolePage: m.roles[0],
-            models.AspectPage: m.aspects[0],
-            models.CareerPathIndexPage: m.career_index,
-            models.CareerPathPage: m.careers[0],
-            models.LessonPage: m.lessons[0],
-        }
+        cls.pages = cls.module.one_of_each()
 
     def test_every_page_type_is_covered_here(self):
         self.assertEqual(set(self.pages), set(MODULE_TYPES))

@@ -15,16 +15,7 @@ def soup(client, url, status=200):
 
 
 def test_every_page_has_a_skip_link_landmarks_and_headings_in_order(client, module):
-    pages = [
-        module.home,
-        module.comparison,
-        module.role_index,
-        module.roles[0],
-        module.aspects[0],
-        module.career_index,
-        module.careers[0],
-        module.lessons[0],
-    ]
+    pages = module.one_of_each().values()
     for page in pages:
         html = soup(client, page.url)
         assert html.select_one("a.skip-link")["href"] == "#main"
