@@ -89,15 +89,18 @@ def comparison_as_of(day):
     state = {}
     for entry in entries:
         published = entry.action in PUBLISH_ACTIONS and entry.revision_id
-        state[entry.page_id] = entry.revision if published else None
+        state[entry.page_id] = entry if published else None
     if not state:
         return None
     # Pages deleted since then have lost their revisions; they cannot be shown.
     paths = dict(Page.objects.filter(pk__in=state).values_list("pk", "path"))
-    pages = sorted(
-        (rev.as_object() for pk, rev in state.items() if rev and pk in paths),
-        key=lambda page: paths[page.pk],
-    )
+    pages = []
+    for pk, entry in state.items():
+        if entry and pk in paths:
+            page = entry.revision.as_object()
+            page.last_published_at = entry.timestamp  # the revision predates its own publish
+            pages.append(page)
+    pages.sort(key=lambda page: paths[page.pk])
     return build_comparison(
         aspects=[p for p in pages if isinstance(p, AspectPage)],
         roles=[p for p in pages if isinstance(p, RolePage)],

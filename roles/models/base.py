@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -49,6 +50,7 @@ class IndexPage(ModuleBasePage):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), CHANGE_NOTE_PANEL]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro", writable=True), APIField("change_note", writable=True)]
 
     parent_page_types = ["roles.ModulePage"]
     max_count = 1

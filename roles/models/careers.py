@@ -3,6 +3,7 @@
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -44,6 +45,13 @@ class CareerPathPage(ModuleBasePage):
         ),
     ]
 
+    api_fields = [
+        APIField("role", writable=True),
+        APIField("intro", writable=True),
+        APIField("steps", writable=True),
+        APIField("change_note", writable=True),
+    ]
+
     parent_page_types = ["roles.CareerPathIndexPage"]
     subpage_types = []
 
@@ -70,6 +78,11 @@ class CareerStep(Orderable):
     )
 
     panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("role")]
+    api_fields = [
+        APIField("title", writable=True),
+        APIField("description", writable=True),
+        APIField("role", writable=True),
+    ]
 
     def __str__(self):
         return self.title

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -59,6 +60,15 @@ class RolePage(ModuleBasePage):
         index.SearchField("responsibilities"),
         index.SearchField("skills"),
         index.SearchField("kpis"),
+    ]
+    api_fields = [
+        APIField("abbreviation", writable=True),
+        APIField("definition", writable=True),
+        APIField("summary", writable=True),
+        APIField("responsibilities", writable=True),
+        APIField("skills", writable=True),
+        APIField("kpis", writable=True),
+        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.RoleIndexPage"]
@@ -156,6 +166,11 @@ class AspectPage(ModuleBasePage):
         index.SearchField("explanation"),
         index.RelatedFields("statements", [index.SearchField("statement")]),
     ]
+    api_fields = [
+        APIField("statements", writable=True),
+        APIField("explanation", writable=True),
+        APIField("change_note", writable=True),
+    ]
 
     parent_page_types = ["roles.ComparisonPage"]
     subpage_types = []
@@ -174,6 +189,20 @@ class AspectStatement(Orderable):
     statement = models.TextField()
 
     panels = [FieldPanel("role", widget=forms.Select), FieldPanel("statement")]
+    api_fields = [
+        APIField("role", writable=True),
+        APIField("role_slug"),
+        APIField("role_title"),
+        APIField("statement", writable=True),
+    ]
+
+    @property
+    def role_slug(self):
+        return self.role.slug
+
+    @property
+    def role_title(self):
+        return self.role.title
 
     def __str__(self):
         return f"{self.role}: {self.statement}"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Max
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -43,6 +44,15 @@ class ModulePage(ModuleBasePage):
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
         index.SearchField("intro"),
+    ]
+    api_fields = [
+        APIField("lead", writable=True),
+        APIField("author", writable=True),
+        APIField("intro", writable=True),
+        APIField("infographic_title", writable=True),
+        APIField("disclaimer", writable=True),
+        APIField("last_updated"),
+        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -95,6 +105,12 @@ class LessonPage(ModuleBasePage):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
+    ]
+    api_fields = [
+        APIField("summary", writable=True),
+        APIField("body", writable=True),
+        APIField("reading_minutes"),
+        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ModulePage"]

@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v3.urls import api as api_v3
 from wagtail.documents import urls as wagtaildocs_urls
+
+from roles.api import api_v2, register_v3_routes
+
+register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_v2.urls),
+    path("api/v3/", api_v3.urls),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,10 @@ INSTALLED_APPS = [
     "roles",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "wagtail.api.v3",
+    "rest_framework",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
