@@ -336,8 +336,29 @@ def module_bundle(request):
     return conditional_json(request, payload, module.last_updated)
 
 
+def _valid_openapi(schema):
+    """Wagtail 8.0.1 declares anonymous access as an HTTP security scheme without a
+    ``scheme``, which fails OpenAPI validation. OpenAPI spells "no authentication needed" as
+    an empty requirement object, so that is what the document says instead."""
+    schemes = schema.get("components", {}).get("securitySchemes", {})
+    anonymous = [name for name, scheme in schemes.items() if "scheme" not in scheme]
+    for name in anonymous:
+        del schemes[name]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "security" in operation:
+                operation["security"] = [
+                    {} if any(name in req for name in anonymous) else req
+                    for req in operation["security"]
+                ]
+    return schema
+
+
 def register_v3_routes(api):
     """Add the module's endpoints to Wagtail's v3 API (once; URLs are built after this)."""
-    if not getattr(api, "_module_routes", False):
-        api.add_router("/", router)
-        api._module_routes = True
+    if getattr(api, "_module_routes", False):
+        return
+    api.add_router("/", router)
+    upstream = api.get_openapi_schema
+    api.get_openapi_schema = lambda *args, **kwargs: _valid_openapi(upstream(*args, **kwargs))
+    api._module_routes = True

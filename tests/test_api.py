@@ -163,3 +163,19 @@ def test_conditional_gets_answer_304_until_something_is_published(client, module
     changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert changed["Last-Modified"] == http_date(aspect.last_published_at.timestamp())
+
+
+def test_the_openapi_document_is_valid_and_lists_our_endpoints(client):
+    from openapi_spec_validator import validate
+
+    schema = client.get("/api/v3/openapi.json").json()
+    validate(schema)
+    for path in ("/api/v3/comparison/", "/api/v3/comparison/diff/", "/api/v3/module/"):
+        assert "get" in schema["paths"][path]
+    assert "ComparisonOut" in schema["components"]["schemas"]
+
+
+def test_the_interactive_docs_load_nothing_from_the_internet(client):
+    html = client.get("/api/v3/docs/").content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "https://" not in html

@@ -1,0 +1,37 @@
+"""Inputs that Wagtail 8.0.1 turns into server errors get a 400 naming the parameter."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        (f"/api/v3/pages/?offset={HUGE}", "offset"),
+        (f"/api/v2/pages/?offset={HUGE}", "offset"),
+        (f"/api/v2/images/?offset={HUGE}", "offset"),
+        ("/api/v3/pages/?search=a%00b", "search"),
+        ("/api/v2/pages/?search=a%00b", "search"),
+        ("/api/v3/comparison/?as_of=2025-03-05%00", "as_of"),
+    ],
+)
+def test_api_inputs_that_crashed_wagtail_get_a_problem_response(client, module, url, parameter):
+    client.raise_request_exception = False
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["loc"] == ["query", parameter]
+
+
+@pytest.mark.parametrize("url", ["/comparison/?as_of=%00", "/over%00view/", "/?q%00=1"])
+def test_nul_characters_on_the_site_are_a_bad_request(client, module, url):
+    client.raise_request_exception = False
+    assert client.get(url).status_code == 400
+
+
+def test_ordinary_offsets_still_page_through_results(client, module):
+    assert client.get("/api/v3/pages/?offset=2&limit=2").status_code == 200
+    assert client.get(f"/api/v3/pages/?offset={2**63 - 1}").json()["items"] == []
