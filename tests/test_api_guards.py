@@ -35,3 +35,13 @@ def test_nul_characters_on_the_site_are_a_bad_request(client, module, url):
 def test_ordinary_offsets_still_page_through_results(client, module):
     assert client.get("/api/v3/pages/?offset=2&limit=2").status_code == 200
     assert client.get(f"/api/v3/pages/?offset={2**63 - 1}").json()["items"] == []
+
+
+def test_cors_allows_configured_origins_only(client, module, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://learn.example.com"]
+    allowed = client.get("/api/v3/comparison/", HTTP_ORIGIN="https://learn.example.com")
+    assert allowed["Access-Control-Allow-Origin"] == "https://learn.example.com"
+    other = client.get("/api/v3/comparison/", HTTP_ORIGIN="https://evil.example.net")
+    assert "Access-Control-Allow-Origin" not in other
+    site = client.get("/", HTTP_ORIGIN="https://learn.example.com")
+    assert "Access-Control-Allow-Origin" not in site  # only the API is shared
