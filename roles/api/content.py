@@ -1,9 +1,6 @@
-"""The module over HTTP: Wagtail's API v2 router, and our additions to Wagtail's API v3.
-
-The v3 additions are the comparison matrix (also as of a date, and a diff between two dates)
-and the whole published module in one bundle. Both are views of the same data the site
-renders, built by roles.comparison and roles.history, and both answer conditional GETs.
-"""
+"""The comparison matrix (also as of a date, and a diff between two dates) and the whole
+published module in one bundle: views of the data the site renders, built by
+roles.comparison and roles.history, answering conditional GETs."""
 
 import datetime
 import hashlib
@@ -12,19 +9,10 @@ import json
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 from ninja import Query, Router, Schema
-from wagtail import blocks
-from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.v3.errors import problem_response
-from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.rich_text import expand_db_html
 
 from roles.comparison import build_comparison
 from roles.history import comparison_as_of
-
-api_v2 = WagtailAPIRouter("wagtailapi_v2")
-api_v2.register_endpoint("pages", PagesAPIViewSet)
-api_v2.register_endpoint("images", ImagesAPIViewSet)
 
 router = Router(tags=["module"])
 
@@ -109,7 +97,7 @@ def comparison_payload(comparison, as_of=None):
 
     return {
         "as_of": as_of.isoformat() if as_of else None,
-        "last_published_at": _iso(comparison.last_published_at),
+        "last_published_at": iso_or_none(comparison.last_published_at),
         "roles": [
             {
                 "id": r.pk,
@@ -127,7 +115,7 @@ def comparison_payload(comparison, as_of=None):
                 "slug": row.aspect.slug,
                 "title": row.aspect.title,
                 "url": url(row.aspect),
-                "last_published_at": _iso(row.aspect.last_published_at),
+                "last_published_at": iso_or_none(row.aspect.last_published_at),
                 "statements": [
                     {
                         "role_id": c.role.pk,
@@ -143,7 +131,7 @@ def comparison_payload(comparison, as_of=None):
     }
 
 
-def _iso(value):
+def iso_or_none(value):
     return value.isoformat() if value else None
 
 
@@ -241,124 +229,3 @@ def comparison_diff(request, from_: str = Query(..., alias="from"), to: str = Qu
         "cells": cells,
     }
     return conditional_json(request, payload)
-
-
-def _block_json(block, value):
-    """A StreamField value as JSON, with rich text rendered to HTML for other frontends."""
-    if isinstance(block, blocks.RichTextBlock):
-        return expand_db_html(value.source)
-    if isinstance(block, blocks.StructBlock):
-        return {
-            name: _block_json(child, value[name]) for name, child in block.child_blocks.items()
-        }
-    if isinstance(block, blocks.ListBlock):
-        return [_block_json(block.child_block, item) for item in value]
-    if isinstance(block, blocks.PageChooserBlock):
-        return value.pk if value else None
-    return block.get_api_representation(value)
-
-
-def lesson_body(lesson):
-    return [
-        {"type": child.block_type, "id": child.id, "value": _block_json(child.block, child.value)}
-        for child in lesson.body
-    ]
-
-
-@router.get("/module/", summary="The whole published module in one response")
-def module_bundle(request):
-    """Module, roles, aspects with statements, career paths and lessons in order: everything
-    a static frontend or an LMS import needs, published content only."""
-    from roles.models import CareerPathPage, ModulePage
-
-    module = ModulePage.objects.live().public().first()
-    if module is None:
-        return problem_response(status=404, title="Not found", detail="No module is published.")
-    matrix = build_comparison()
-    html = expand_db_html
-    payload = {
-        "module": {
-            "id": module.pk,
-            "title": module.title,
-            "lead": module.lead,
-            "author": module.author,
-            "intro": html(module.intro),
-            "disclaimer": html(module.disclaimer),
-            "url": module.get_url(),
-            "last_updated": _iso(module.last_updated),
-        },
-        "comparison": comparison_payload(matrix),
-        "roles": [
-            {
-                "id": r.pk,
-                "definition": r.definition,
-                "summary": html(r.summary),
-                "responsibilities": html(r.responsibilities),
-                "skills": html(r.skills),
-                "kpis": html(r.kpis),
-            }
-            for r in matrix.roles
-        ],
-        "career_paths": [
-            {
-                "id": path.pk,
-                "title": path.title,
-                "role_id": path.role_id if path.role and path.role.live else None,
-                "url": path.get_url(),
-                "steps": [
-                    {
-                        "title": step.title,
-                        "description": step.description,
-                        "role_id": step.role_id if step.role and step.role.live else None,
-                    }
-                    for step in path.steps.all()
-                ],
-            }
-            for path in CareerPathPage.objects.live()
-            .public()
-            .select_related("role")
-            .prefetch_related("steps__role")
-            .order_by("path")
-        ],
-        "lessons": [
-            {
-                "id": lesson.pk,
-                "number": number,
-                "title": lesson.title,
-                "summary": lesson.summary,
-                "url": lesson.get_url(),
-                "reading_minutes": lesson.reading_minutes,
-                "body": lesson_body(lesson),
-            }
-            for number, lesson in enumerate(module.lessons(), start=1)
-        ],
-    }
-    return conditional_json(request, payload, module.last_updated)
-
-
-def _valid_openapi(schema):
-    """Wagtail 8.0.1 declares anonymous access as an HTTP security scheme without a
-    ``scheme``, which fails OpenAPI validation. OpenAPI spells "no authentication needed" as
-    an empty requirement object, so that is what the document says instead."""
-    schemes = schema.get("components", {}).get("securitySchemes", {})
-    anonymous = [name for name, scheme in schemes.items() if "scheme" not in scheme]
-    for name in anonymous:
-        del schemes[name]
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            if isinstance(operation, dict) and "security" in operation:
-                operation["security"] = [
-                    {} if any(name in req for name in anonymous) else req
-                    for req in operation["security"]
-                ]
-    return schema
-
-
-def register_v3_routes(api):
-    """Add the module's endpoints to Wagtail's v3 API (once; URLs are built after this)."""
-    if getattr(api, "_module_routes", False):
-        return
-    api.add_router("/", router)
-    upstream = api.get_openapi_schema
-    api.get_openapi_schema = lambda *args, **kwargs: _valid_openapi(upstream(*args, **kwargs))
-    api._module_routes = True
