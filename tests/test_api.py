@@ -179,3 +179,47 @@ def test_the_interactive_docs_load_nothing_from_the_internet(client):
     html = client.get("/api/v3/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "https://" not in html
+
+
+def test_private_pages_never_reach_anonymous_api_readers(client, module):
+    from wagtail.models import PageViewRestriction
+
+    private = module.aspects[1]
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    secret_text = private.statements.first().statement
+    for url in ("/api/v3/comparison/", "/api/v3/module/"):
+        assert secret_text not in client.get(url).content.decode(), url
+    for version in ("v2", "v3"):
+        ids = {i["id"] for i in client.get(f"/api/{version}/pages/?limit=20").json()["items"]}
+        assert private.pk not in ids, version
+        assert client.get(f"/api/{version}/pages/{private.pk}/").status_code == 404, version
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v3/comparison/",
+        "/api/v3/module/",
+        "/api/v3/pages/?type=roles.AspectPage",
+        "/api/v2/pages/?type=roles.AspectPage&fields=statements",
+    ],
+)
+def test_queries_do_not_grow_with_the_number_of_items(client, module, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # warm per-process caches
+    small = count()
+    for _ in range(4):
+        factories.AspectPageFactory(
+            parent=module.comparison, statements={r: "x" for r in module.roles}
+        )
+    factories.LessonPageFactory(parent=module.home)
+    assert count() == small

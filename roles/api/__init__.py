@@ -12,8 +12,27 @@ from .bundle import router as bundle_router
 from .content import router as content_router
 from .preview import router as preview_router
 
+
+class ModulePagesAPIViewSet(PagesAPIViewSet):
+    """Wagtail's v2 pages endpoint, with child rows fetched in bulk.
+
+    Stock v2 fetches an aspect's statements (and each statement's role) once per page, so a
+    listing's queries grew with its length.
+    """
+
+    def get_queryset(self):
+        from roles.models import AspectPage, CareerPathPage
+
+        queryset = super().get_queryset()
+        if queryset.model is AspectPage:
+            queryset = queryset.prefetch_related("statements__role")
+        elif queryset.model is CareerPathPage:
+            queryset = queryset.select_related("role").prefetch_related("steps__role")
+        return queryset
+
+
 api_v2 = WagtailAPIRouter("wagtailapi_v2")
-api_v2.register_endpoint("pages", PagesAPIViewSet)
+api_v2.register_endpoint("pages", ModulePagesAPIViewSet)
 api_v2.register_endpoint("images", ImagesAPIViewSet)
 
 
