@@ -45,3 +45,27 @@ def test_cors_allows_configured_origins_only(client, module, settings):
     assert "Access-Control-Allow-Origin" not in other
     site = client.get("/", HTTP_ORIGIN="https://learn.example.com")
     assert "Access-Control-Allow-Origin" not in site  # only the API is shared
+
+
+@pytest.mark.parametrize("action", ["copy", "move", "create_alias"])
+@pytest.mark.parametrize("destination", [None, 0, -1, 2**70, "x", "lesson"])
+def test_page_actions_with_missing_or_odd_destinations_never_answer_5xx(
+    client, module, moderator, action, destination
+):
+    import json
+
+    from wagtail.models import APIToken
+
+    client.raise_request_exception = False
+    _, token = APIToken.create_token(user=moderator, name="actions")
+    lesson = module.lessons[0]
+    body = {} if destination is None else {"destination_id": destination}
+    if destination == "lesson":
+        body = {"destination_id": lesson.pk}  # into itself
+    response = client.post(
+        f"/api/v3/pages/{lesson.pk}/actions/{action}/",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code < 500, response.content[:300]
