@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.db import models
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
@@ -19,6 +20,7 @@ from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison import build_comparison
 from roles.forms import AspectPageForm
 from roles.history import cell_history, comparison_as_of, first_publish_date
+from roles.infographic import render_svg
 
 from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
 
@@ -131,6 +133,18 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
         if comparison is None:
             context["comparison"] = build_comparison(aspects=[], roles=[])
         return self.render(request, context_overrides=context)
+
+    # Wagtail page URLs are slash-terminated word segments, so no ".svg" in the address;
+    # the Content-Type and the download filename say what it is.
+    @path("infographic/", name="infographic")
+    def infographic(self, request):
+        """The infographic as a file at a stable address, always from the published data."""
+        title = getattr(self.get_parent().specific, "infographic_title", "") or self.title
+        response = HttpResponse(
+            render_svg(self.comparison, title), content_type="image/svg+xml; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="tpm-vs-tpm-infographic.svg"'
+        return response
 
     @path("history/<int:aspect_id>/<int:role_id>/", name="cell_history")
     def cell_history_view(self, request, aspect_id, role_id):

@@ -5,6 +5,7 @@ import math
 from django.db import models
 from django.db.models import Max
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -14,6 +15,7 @@ from wagtail.search import index
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES
 from roles.comparison import build_comparison
 from roles.history import recent_changes
+from roles.infographic import render_svg
 
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 from .careers import CareerPathPage
@@ -83,6 +85,10 @@ class ModulePage(ModuleBasePage):
         context["comparison_page"] = ComparisonPage.objects.live().public().first()
         context["lessons"] = self.lessons()
         context["roles"] = comparison.roles  # the table's columns: already fetched, same order
+        # Safe to inline: render_svg escapes every piece of text it draws.
+        context["infographic"] = mark_safe(  # noqa: S308
+            render_svg(comparison, self.infographic_title or comparison.title)
+        )
         context["career_paths"] = (
             CareerPathPage.objects.live().public().select_related("role").order_by("path")
         )
