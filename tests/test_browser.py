@@ -66,6 +66,8 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
         module.aspects[0].url,
         module.careers[0].url,
         module.lessons[0].url,
+        "/search/?q=aspect",
+        f"{module.comparison.url}?as_of=2025-03-05",
         "/no-such-page/",
     ]
     for url in urls:

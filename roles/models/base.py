@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
@@ -11,6 +12,8 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.forms import ModulePageForm
 from roles.history import page_history
+
+MODULE_SUBJECT = "part of a learning module on Technical Program and Technical Project Managers"
 
 # Last on every edit form, next to the publish button it describes.
 CHANGE_NOTE_PANEL = FieldPanel("change_note", heading="Change note (public, optional)")
@@ -31,6 +34,19 @@ class ModuleBasePage(Page):
 
     class Meta:
         abstract = True
+
+    @property
+    def meta_description(self):
+        """For search engines and link previews: the editor's own, else the page's summary."""
+        summary = " ".join(strip_tags(self.summary_text()).split())[:300]
+        return self.search_description or summary or f"{self.title}: {MODULE_SUBJECT}."
+
+    def summary_text(self):
+        return getattr(self, "intro", "") or ""
+
+    def structured_data(self, request):
+        """schema.org data for this page as a dict, or None."""
+        return None
 
     @cached_property
     def public_history(self):

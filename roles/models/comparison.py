@@ -76,6 +76,9 @@ class RolePage(ModuleBasePage):
     parent_page_types = ["roles.RoleIndexPage"]
     subpage_types = []
 
+    def summary_text(self):
+        return self.definition
+
     @property
     def heading(self):
         """The role as the table's column header shows it: 'Technical Program Manager (TPM)'."""
@@ -188,6 +191,9 @@ class AspectPage(ModuleBasePage):
 
     parent_page_types = ["roles.ComparisonPage"]
     subpage_types = []
+
+    def summary_text(self):
+        return " ".join(f"{s.role.title}: {s.statement}." for s in self.statements.all())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

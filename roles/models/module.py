@@ -78,6 +78,26 @@ class ModulePage(ModuleBasePage):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().public().order_by("path")
 
+    def summary_text(self):
+        return self.lead
+
+    def structured_data(self, request):
+        url = self.get_full_url(request)
+        return {
+            "@context": "https://schema.org",
+            "@type": ["Course", "LearningResource"],
+            "name": self.title,
+            "description": self.lead,
+            "url": url,
+            "author": {"@type": "Person", "name": self.author} if self.author else None,
+            "dateModified": self.last_updated.isoformat() if self.last_updated else None,
+            "learningResourceType": "Learning module",
+            "hasPart": [
+                {"@type": "Article", "name": lesson.title, "url": lesson.get_full_url(request)}
+                for lesson in self.lessons().defer_streamfields()
+            ],
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["recent_changes"] = recent_changes(self)
@@ -121,6 +141,27 @@ class LessonPage(ModuleBasePage):
 
     parent_page_types = ["roles.ModulePage"]
     subpage_types = []
+
+    def summary_text(self):
+        return self.summary
+
+    def structured_data(self, request):
+        module = self.get_parent().specific
+        author = getattr(module, "author", "")
+        return {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title,
+            "description": self.meta_description,
+            "url": self.get_full_url(request),
+            "author": {"@type": "Person", "name": author} if author else None,
+            "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
+            "datePublished": (
+                self.first_published_at.isoformat() if self.first_published_at else None
+            ),
+            "isPartOf": {"@type": "Course", "name": module.title},
+            "timeRequired": f"PT{self.reading_minutes}M",
+        }
 
     @property
     def reading_minutes(self):

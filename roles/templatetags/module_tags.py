@@ -1,4 +1,8 @@
+import json
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
@@ -21,3 +25,15 @@ def main_nav(context):
             for item in items
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """The page's schema.org JSON-LD, safe inside <script>: "<" is escaped in the JSON."""
+    page, request = context.get("page"), context.get("request")
+    data = page.structured_data(request) if hasattr(page, "structured_data") else None
+    if not data:
+        return ""
+    data = {key: value for key, value in data.items() if value is not None}
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308

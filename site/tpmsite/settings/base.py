@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "roles",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.api.v2",
     "wagtail.api.v3",
     "rest_framework",

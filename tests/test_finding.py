@@ -1,0 +1,101 @@
+"""Finding and sharing: search, sitemap, robots.txt, descriptions, Open Graph, JSON-LD."""
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from wagtail.models import PageViewRestriction
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def result_links(client, query):
+    return [a["href"] for a in soup(client, f"/search/?q={query}").select(".search-results h2 a")]
+
+
+def test_search_finds_lessons_roles_aspects_and_career_paths(client, module):
+    lesson = factories.LessonPageFactory(
+        parent=module.home,
+        title="Portfolio governance",
+        body=[{"type": "paragraph", "value": "<p>Quarterly steering committees.</p>"}],
+    )
+    assert lesson.url in result_links(client, "steering")
+    assert module.roles[0].url in result_links(client, module.roles[0].title)
+    assert module.aspects[0].url in result_links(client, "aspect 0")
+    assert module.careers[0].url in result_links(client, "Senior role")
+
+
+def test_search_never_shows_drafts_or_private_pages(client, module):
+    factories.LessonPageFactory(parent=module.home, live=False, title="Unreleased steering")
+    private = factories.LessonPageFactory(parent=module.home, title="Private steering")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    assert result_links(client, "steering") == []
+
+
+def test_search_handles_empty_long_and_odd_queries(client, module):
+    assert soup(client, "/search/").select_one("#search-query")
+    long = "roadmap " * 200
+    page = soup(client, f"/search/?q={long}")
+    assert len(page.select_one("#search-query")["value"]) <= 200
+    assert client.get("/search/?q=%E2%80%AE%F0%9F%98%80&page=999").status_code == 200
+    assert client.get("/search/?q=x&page=abc").status_code == 200
+
+
+def test_sitemap_lists_every_published_public_page_and_nothing_else(client, module):
+    draft = factories.LessonPageFactory(parent=module.home, live=False, title="Draft")
+    xml = client.get("/sitemap.xml").content.decode()
+    for page in module.one_of_each().values():
+        assert f"<loc>{page.full_url}</loc>" in xml
+    assert draft.slug not in xml
+    assert "<lastmod>" in xml
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_every_page_has_a_description_canonical_url_and_open_graph(client, module):
+    for page in module.one_of_each().values():
+        head = soup(client, page.url).head
+        description = head.find("meta", attrs={"name": "description"})["content"]
+        assert description, page
+        assert head.find("link", rel="canonical")["href"] == page.full_url
+        assert head.find("meta", property="og:title")["content"]
+        assert head.find("meta", property="og:url")["content"] == page.full_url
+
+
+def json_ld(client, url):
+    script = soup(client, url).find("script", type="application/ld+json")
+    return json.loads(script.string)
+
+
+def test_json_ld_describes_the_module_as_a_course_and_lessons_as_articles(client, module):
+    course = json_ld(client, module.home.url)
+    assert "Course" in course["@type"] and course["name"] == module.home.title
+    assert [part["name"] for part in course["hasPart"]] == [les.title for les in module.lessons]
+
+    lesson = module.lessons[0]
+    article = json_ld(client, lesson.url)
+    assert article["@type"] == "Article"
+    assert article["headline"] == lesson.title
+    assert article["dateModified"] == lesson.last_published_at.isoformat()
+    assert article["author"]["name"] == module.home.author
+
+
+def test_json_ld_cannot_be_broken_out_of_by_content(client, module):
+    lesson = module.lessons[0]
+    lesson.title = "</script><script>alert(1)</script>"
+    lesson.save_revision().publish()
+    html = client.get(lesson.url).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert json_ld(client, lesson.url)["headline"] == lesson.title
