@@ -1,5 +1,6 @@
 """StreamField blocks for lesson bodies."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -65,9 +66,55 @@ class ComparisonBlock(blocks.StructBlock):
         description = "Compare the roles on chosen aspects, using the aspect pages' statements"
 
 
+class OptionBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    correct = blocks.BooleanBlock(required=False, help_text="Tick the one right answer.")
+
+    class Meta:
+        icon = "radio-empty"
+
+
+class KnowledgeCheckValue(blocks.StructValue):
+    def correct_index(self):
+        return next((i for i, option in enumerate(self["options"]) if option["correct"]), None)
+
+
+class KnowledgeCheckBlock(blocks.StructBlock):
+    """A multiple-choice question with one right answer and an explanation."""
+
+    question = blocks.CharBlock(max_length=300)
+    options = blocks.ListBlock(OptionBlock(), min_num=2, max_num=8)
+    explanation = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, help_text="Shown after the learner answers."
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if sum(1 for option in value["options"] if option["correct"]) != 1:
+            raise blocks.StructBlockValidationError(
+                block_errors={"options": ValidationError("Mark exactly one option as correct.")}
+            )
+        return value
+
+    class Meta:
+        icon = "help"
+        template = "roles/blocks/knowledge_check.html"
+        value_class = KnowledgeCheckValue
+        description = "A question to check what the learner understood"
+        preview_value = {
+            "question": "Who owns the program roadmap?",
+            "options": [
+                {"text": "The Technical Program Manager", "correct": True},
+                {"text": "The Technical Project Manager", "correct": False},
+            ],
+            "explanation": "<p>Roadmaps span projects, so they belong to the program.</p>",
+        }
+
+
 LESSON_BLOCKS = [
     ("paragraph", ParagraphBlock()),
     ("heading", HeadingBlock()),
     ("takeaway", KeyTakeawayBlock()),
     ("comparison", ComparisonBlock()),
+    ("knowledge_check", KnowledgeCheckBlock()),
 ]

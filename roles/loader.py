@@ -27,7 +27,7 @@ from roles.models import (
 )
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
-LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison"}
+LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison", "knowledge_check"}
 
 
 class ContentError(Exception):
@@ -117,6 +117,12 @@ def validate(data):
                 for ref in _get(value, "aspects", where, kind=list):
                     if ref not in aspect_slugs:
                         raise ContentError(f"{where}.aspects: unknown aspect {ref!r}")
+            if kind == "knowledge_check":
+                _get(value, "question", where)
+                options = _get(value, "options", where, kind=list)
+                right = sum(bool(isinstance(o, dict) and o.get("correct")) for o in options)
+                if len(options) < 2 or right != 1:
+                    raise ContentError(f"{where}.options: give 2 or more, exactly one correct")
 
 
 def read(path):

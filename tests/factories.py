@@ -176,3 +176,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def knowledge_check(question="Who owns the program roadmap?", right=0, options=None):
+    """Raw StreamField data for a knowledge check block, the ``right`` option correct."""
+    options = options or ["The Technical Program Manager", "The Technical Project Manager"]
+    return {
+        "type": "knowledge_check",
+        "value": {
+            "question": question,
+            "options": [{"text": t, "correct": i == right} for i, t in enumerate(options)],
+            "explanation": "<p>Roadmaps span several projects.</p>",
+        },
+    }

@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.conftest import build_module
 
 pytestmark = [
@@ -56,6 +57,9 @@ def test_keyboard_users_can_skip_to_the_content(live_server, page):
 @pytest.mark.parametrize("width", [360, 1440])
 def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, width):
     module = build_module()
+    checked = factories.LessonPageFactory(
+        parent=module.home, body=[factories.knowledge_check()], title="Checked lesson"
+    )
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     axe = Axe()
@@ -66,6 +70,7 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
         module.aspects[0].url,
         module.careers[0].url,
         module.lessons[0].url,
+        checked.url,
         "/search/?q=aspect",
         f"{module.comparison.url}?as_of=2025-03-05",
         "/no-such-page/",
@@ -76,4 +81,18 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
         assert results.violations_count == 0, f"{url}:\n{results.generate_report()}"
         # Readable on a phone: nothing forces the reader to scroll sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+    # A knowledge check with its feedback showing is checked too.
+    page.goto(live_server.url + checked.url)
+    page.get_by_label("The Technical Program Manager").check()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(".knowledge-check__verdict")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    # A knowledge check with its feedback showing is checked too.
+    page.goto(live_server.url + checked.url)
+    page.get_by_label("The Technical Program Manager").check()
+    page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_selector(".knowledge-check__verdict")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
     context.close()

@@ -4,6 +4,7 @@ import math
 
 from django.db import models
 from django.db.models import Max
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from wagtail.admin.panels import FieldPanel
@@ -188,6 +189,37 @@ class LessonPage(ModuleBasePage):
         previous = siblings[i - 1] if i > 0 else None
         following = siblings[i + 1] if i + 1 < len(siblings) else None
         return i + 1, len(siblings), previous, following
+
+    def serve(self, request, *args, **kwargs):
+        """A knowledge check answered without JavaScript posts here; the lesson comes back
+        with that check's result. Nothing is stored."""
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        answer = self.check_answer(request.POST)
+        context = self.get_context(request, *args, **kwargs)
+        context["answer"] = answer
+        status = 400 if answer.get("error") else 200
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def check_answer(self, data):
+        check_id = str(data.get("check", ""))[:64]
+        block = next(
+            (b for b in self.body if b.block_type == "knowledge_check" and b.id == check_id),
+            None,
+        )
+        if block is None:
+            return {"check": None, "error": "That question is not part of this lesson."}
+        options = block.value["options"]
+        raw = str(data.get("answer", "")).strip()
+        if not raw.isdigit() or int(raw) >= len(options):
+            return {"check": check_id, "error": "Choose one of the answers, then check it."}
+        right = block.value.correct_index()
+        return {
+            "check": check_id,
+            "choice": int(raw),
+            "correct": int(raw) == right,
+            "right_text": options[right]["text"] if right is not None else "",
+        }
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

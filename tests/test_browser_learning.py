@@ -1,0 +1,66 @@
+"""Learning in a real Chromium: knowledge checks with and without JavaScript, progress."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.conftest import build_module
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("wagtail_root"),
+]
+
+
+def module_with_checks():
+    module = build_module(lessons=0)
+    module.lessons = [
+        factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
+        for _ in range(3)
+    ]
+    return module
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_answering_a_knowledge_check(browser, live_server, javascript):
+    module = module_with_checks()
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + module.lessons[0].url)
+    url = page.url
+    page.get_by_label("The Technical Project Manager").check()
+    page.get_by_role("button", name="Check my answer").click()
+    feedback = page.locator(".knowledge-check__feedback")
+    expect(feedback).to_contain_text("Not quite. The answer is: The Technical Program Manager.")
+    expect(feedback).to_contain_text("Roadmaps span several projects.")
+    if javascript:
+        assert page.url == url  # instant: no round trip
+    page.get_by_label("The Technical Program Manager").check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(feedback).to_contain_text("Correct.")
+    context.close()
+
+
+def test_progress_is_remembered_across_reloads_and_can_be_reset(browser, live_server):
+    module = module_with_checks()
+    page = browser.new_context().new_page()
+    home = live_server.url + module.home.url
+    page.goto(home)
+    expect(page.locator("[data-progress-text]")).to_have_text("0 of 3 lessons read")
+    expect(page.locator("[data-continue]")).to_have_text("Start the first lesson")
+
+    page.goto(live_server.url + module.lessons[0].url)
+    page.goto(live_server.url + module.lessons[1].url)
+    page.goto(home)
+    page.reload()
+    expect(page.locator("[data-progress-text]")).to_have_text("2 of 3 lessons read")
+    assert page.locator("progress").evaluate("el => el.value") == 2
+    cont = page.locator("[data-continue]")
+    expect(cont).to_contain_text("Continue where you left off")
+    assert cont.get_attribute("href") == module.lessons[2].url
+    expect(page.locator(".lesson-list .is-read")).to_have_count(2)
+
+    page.get_by_role("button", name="Reset my progress").click()
+    page.reload()
+    expect(page.locator("[data-progress-text]")).to_have_text("0 of 3 lessons read")

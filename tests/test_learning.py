@@ -1,0 +1,99 @@
+"""Knowledge checks: answered by a form post without JavaScript; tampered posts are refused."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from wagtail.blocks import StructBlockValidationError
+
+from roles.blocks import KnowledgeCheckBlock
+from roles.models import LessonPage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lesson(module):
+    return factories.LessonPageFactory(
+        parent=module.home, body=[factories.knowledge_check(right=0)]
+    )
+
+
+def check_id(lesson):
+    return lesson.body[0].id
+
+
+def answer(client, lesson, **data):
+    response = client.post(lesson.url, data)
+    html = BeautifulSoup(response.content, "html.parser")
+    return response.status_code, html
+
+
+def test_the_check_renders_as_a_form_with_every_option(client, lesson):
+    form = BeautifulSoup(client.get(lesson.url).content, "html.parser").select_one(
+        "form.knowledge-check"
+    )
+    assert "Who owns the program roadmap?" in form.legend.get_text()
+    assert len(form.select("input[type=radio]")) == 2
+    assert form.select_one("input[name=csrfmiddlewaretoken]")
+
+
+def test_a_right_answer_says_so_and_explains(client, lesson):
+    status, html = answer(client, lesson, check=check_id(lesson), answer="0")
+    feedback = html.select_one(".knowledge-check__feedback").get_text(" ")
+    assert status == 200
+    assert "Correct." in feedback and "Roadmaps span several projects." in feedback
+    assert html.select_one("input[value='0']").has_attr("checked")
+
+
+def test_a_wrong_answer_names_the_right_one(client, lesson):
+    status, html = answer(client, lesson, check=check_id(lesson), answer="1")
+    feedback = html.select_one(".knowledge-check__feedback").get_text(" ")
+    assert status == 200
+    assert "Not quite. The answer is: The Technical Program Manager." in feedback
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"answer": "0"}, "not part of this lesson"),
+        ({"check": "not-a-block", "answer": "0"}, "not part of this lesson"),
+        ({"check": "CHECK", "answer": "7"}, "Choose one of the answers"),
+        ({"check": "CHECK", "answer": "-1"}, "Choose one of the answers"),
+        ({"check": "CHECK", "answer": "x" * 5000}, "Choose one of the answers"),
+        ({"check": "CHECK"}, "Choose one of the answers"),
+    ],
+)
+def test_tampered_posts_get_the_lesson_back_with_a_clear_error(client, lesson, data, message):
+    data = {k: (check_id(lesson) if v == "CHECK" else v) for k, v in data.items()}
+    status, html = answer(client, lesson, **data)
+    assert status == 400
+    assert message in html.get_text()
+    assert html.select_one("form.knowledge-check")  # the lesson is still there to retry
+
+
+def test_an_oversized_post_is_refused_without_a_server_error(client, lesson):
+    client.raise_request_exception = False
+    response = client.post(lesson.url, {"check": "x", "answer": "0", "pad": "x" * 3_000_000})
+    assert response.status_code == 400
+
+
+def test_editors_must_mark_exactly_one_correct_option():
+    block = KnowledgeCheckBlock()
+    for flags in ([False, False], [True, True]):
+        value = block.to_python(
+            {
+                "question": "Q",
+                "options": [{"text": str(i), "correct": f} for i, f in enumerate(flags)],
+                "explanation": "<p>E</p>",
+            }
+        )
+        with pytest.raises(StructBlockValidationError):
+            block.clean(value)
+
+
+def test_the_seed_gives_every_lesson_a_check():
+    call_command("load_module", verbosity=0)
+    for lesson in LessonPage.objects.all():
+        kinds = [block.block_type for block in lesson.body]
+        assert "knowledge_check" in kinds, lesson.title
