@@ -24,6 +24,7 @@ from roles.models import (
     ModulePage,
     RoleIndexPage,
     RolePage,
+    SelfAssessmentPage,
 )
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
@@ -99,6 +100,20 @@ def validate(data):
             if ref is not None and ref not in role_slugs:
                 raise ContentError(f"{where}: unknown role {ref!r}")
 
+    assessment = _get(data, "self_assessment", "file", kind=dict)
+    for key in ("title", "slug"):
+        _get(assessment, key, "self_assessment")
+    for i, question in enumerate(_get(assessment, "questions", "self_assessment", kind=list)):
+        where = f"self_assessment.questions[{i}]"
+        _get(question, "text", where)
+        answers = _get(question, "answers", where, kind=list)
+        if len(answers) < 2:
+            raise ContentError(f"{where}.answers: give at least two")
+        for j, answer in enumerate(answers):
+            for ref in _get(answer, "weights", f"{where}.answers[{j}]", kind=dict):
+                if ref not in role_slugs:
+                    raise ContentError(f"{where}.answers[{j}].weights: unknown role {ref!r}")
+
     lessons = _get(data, "lessons", "file", kind=list)
     _slugs(lessons, "lessons")
     for i, lesson in enumerate(lessons):
@@ -164,6 +179,7 @@ class Loader:
             self._ensure(careers_index, CareerPathPage, path, roles=roles)
         for lesson in self.data["lessons"]:
             self._ensure(module, LessonPage, lesson, aspects=aspects)
+        self._ensure(module, SelfAssessmentPage, self.data["self_assessment"], roles=roles)
         return self.created, self.kept
 
     def _module(self):
@@ -196,9 +212,8 @@ class Loader:
         return self._create(parent, model, item, **refs)
 
     def _create(self, parent, model, item, roles=None, aspects=None):
-        fields = {
-            k: v for k, v in item.items() if k not in {"statements", "steps", "body", "role"}
-        }
+        nested = {"statements", "steps", "body", "role", "questions"}
+        fields = {k: v for k, v in item.items() if k not in nested}
         page = model(**fields)
         if model is AspectPage:
             # sort_order is not filled in when a list is assigned, so give the file's order.
@@ -219,6 +234,26 @@ class Loader:
             ]
         elif model is LessonPage:
             page.body = [self._block(block, aspects) for block in item["body"]]
+        elif model is SelfAssessmentPage:
+            page.questions = [
+                {
+                    "type": "question",
+                    "value": {
+                        "text": q["text"],
+                        "answers": [
+                            {
+                                "text": a["text"],
+                                "weights": [
+                                    {"role": roles[slug].pk, "points": points}
+                                    for slug, points in a["weights"].items()
+                                ],
+                            }
+                            for a in q["answers"]
+                        ],
+                    },
+                }
+                for q in item["questions"]
+            ]
         try:
             parent.add_child(instance=page)
         except ValidationError as exc:

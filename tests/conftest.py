@@ -24,6 +24,7 @@ class Module:
     aspects: list = field(default_factory=list)
     careers: list = field(default_factory=list)
     lessons: list = field(default_factory=list)
+    assessment: object = None
 
     def one_of_each(self):
         """One page of every page type, keyed by its model."""
@@ -36,6 +37,7 @@ class Module:
             self.career_index,
             self.careers[0],
             self.lessons[0],
+            self.assessment,
         ]
         return {type(page): page for page in pages}
 
@@ -65,6 +67,7 @@ def build_module(roles=2, aspects=2, lessons=3):
         for role in module.roles
     ]
     module.lessons = [factories.LessonPageFactory(parent=home) for _ in range(lessons)]
+    module.assessment = factories.SelfAssessmentPageFactory(parent=home, roles=module.roles)
     return module
 
 
@@ -120,7 +123,7 @@ def chromium_path():
     return path
 
 
-def edit_form_data(client, page, body=None):
+def edit_form_data(client, page, body=None, streams=None):
     """The page's admin edit form as the browser would post it (client must be logged in).
 
     StreamFields are drawn by JavaScript, so their fields are absent from the HTML; ``body`` gives
@@ -131,8 +134,11 @@ def edit_form_data(client, page, body=None):
 
     response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    streams = dict(streams or {})
     if body is not None:
-        for key, value in nested_form_data({"body": streamfield(body)}).items():
+        streams["body"] = body
+    for name, blocks in streams.items():
+        for key, value in nested_form_data({name: streamfield(blocks)}).items():
             data[key] = value
     return data
 

@@ -143,6 +143,46 @@ class LessonPageFactory(BasePageFactory):
         model = models.LessonPage
 
 
+def list_block(items):
+    """A ListBlock as the admin form posts it (for tests that post edit forms)."""
+    return {
+        "count": len(items),
+        **{str(i): {"value": v, "deleted": "", "order": i, "id": ""} for i, v in enumerate(items)},
+    }
+
+
+class SelfAssessmentPageFactory(BasePageFactory):
+    """``roles=[a, b]``: each question has one answer per role, worth 2 points to it."""
+
+    title = "Which role suits you?"
+    slug = "self-assessment"
+    intro = "<p>Five questions.</p>"
+
+    class Meta:
+        model = models.SelfAssessmentPage
+
+    class Params:
+        roles = []
+        count = 3
+
+    questions = factory.LazyAttribute(
+        lambda o: [
+            {
+                "type": "question",
+                "value": {
+                    "text": f"Question {n}?",
+                    "answers": [
+                        {"text": f"Like {role.title}", "weights": [{"role": role.pk, "points": 2}]}
+                        for role in o.roles
+                    ]
+                    + [{"text": "No preference", "weights": []}],
+                },
+            }
+            for n in range(1, o.count + 1)
+        ]
+    )
+
+
 # Every page type's factory; tests/test_pages.py fails when a page type is missing here.
 PAGE_FACTORIES = {
     factory_class._meta.model: factory_class
@@ -155,6 +195,7 @@ PAGE_FACTORIES = {
         CareerPathIndexPageFactory,
         CareerPathPageFactory,
         LessonPageFactory,
+        SelfAssessmentPageFactory,
     ]
 }
 

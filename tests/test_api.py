@@ -19,6 +19,7 @@ TYPE_FIELDS = {
     "roles.CareerPathIndexPage": {"intro"},
     "roles.CareerPathPage": {"role", "intro", "steps"},
     "roles.LessonPage": {"summary", "body", "reading_minutes"},
+    "roles.SelfAssessmentPage": {"intro", "questions"},
 }
 
 

@@ -71,6 +71,7 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
         module.careers[0].url,
         module.lessons[0].url,
         checked.url,
+        module.assessment.url,
         "/search/?q=aspect",
         f"{module.comparison.url}?as_of=2025-03-05",
         "/no-such-page/",
@@ -81,14 +82,28 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
         assert results.violations_count == 0, f"{url}:\n{results.generate_report()}"
         # Readable on a phone: nothing forces the reader to scroll sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width, url
-    # A knowledge check with its feedback showing is checked too.
+    # The self-assessment's result, and a knowledge check with its feedback, are checked too.
+    page.goto(live_server.url + module.assessment.url)
+    for question in page.locator("fieldset.assessment__question").all():
+        question.get_by_label("No preference").check()
+    page.get_by_role("button", name="Show my best match").click()
+    page.wait_for_selector(".assessment-result")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
     page.goto(live_server.url + checked.url)
     page.get_by_label("The Technical Program Manager").check()
     page.get_by_role("button", name="Check my answer").click()
     page.wait_for_selector(".knowledge-check__verdict")
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
-    # A knowledge check with its feedback showing is checked too.
+    # The self-assessment's result, and a knowledge check with its feedback, are checked too.
+    page.goto(live_server.url + module.assessment.url)
+    for question in page.locator("fieldset.assessment__question").all():
+        question.get_by_label("No preference").check()
+    page.get_by_role("button", name="Show my best match").click()
+    page.wait_for_selector(".assessment-result")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
     page.goto(live_server.url + checked.url)
     page.get_by_label("The Technical Program Manager").check()
     page.get_by_role("button", name="Check my answer").click()

@@ -64,3 +64,17 @@ def test_progress_is_remembered_across_reloads_and_can_be_reset(browser, live_se
     page.get_by_role("button", name="Reset my progress").click()
     page.reload()
     expect(page.locator("[data-progress-text]")).to_have_text("0 of 3 lessons read")
+
+
+def test_taking_the_self_assessment_leads_to_the_recommended_career_path(browser, live_server):
+    module = build_module()
+    project = module.roles[1]
+    page = browser.new_context().new_page()
+    page.goto(live_server.url + module.home.url)
+    page.get_by_role("link", name="Take the self-assessment").click()
+    for question in page.locator("fieldset.assessment__question").all():
+        question.get_by_label(f"Like {project.title}").check()
+    page.get_by_role("button", name="Show my best match").click()
+    expect(page.locator(".assessment-result h2")).to_have_text(f"Your best match: {project.title}")
+    page.get_by_role("link", name=f"See the {project.title} career path").click()
+    expect(page.locator("h1")).to_have_text(module.careers[1].title)

@@ -34,6 +34,7 @@ class TreeRuleTests(WagtailPageTestCase):
                 models.ComparisonPage,
                 models.RoleIndexPage,
                 models.CareerPathIndexPage,
+                models.SelfAssessmentPage,
             },
         )
         for section in (models.ComparisonPage, models.RoleIndexPage, models.CareerPathIndexPage):
@@ -96,18 +97,42 @@ class PageBehaviourTests(WagtailPageTestCase):
         data["action-publish"] = "action-publish"
         return data
 
+    def assessment_post_data(self, page, user):
+        self.client.force_login(user)
+        role = self.module.roles[0]
+        weights = factories.list_block([{"role": role.pk, "points": 2}])
+        answers = factories.list_block(
+            [{"text": "Strategy", "weights": weights}, {"text": "Delivery", "weights": {}}]
+        )
+        answers["1"]["value"]["weights"] = factories.list_block([])
+        data = edit_form_data(
+            self.client,
+            page,
+            streams={"questions": [("question", {"text": "Q?", "answers": answers})]},
+        )
+        data["action-publish"] = "action-publish"
+        return data
+
+    def post_data(self, model, page, user):
+        """Form data for page types whose StreamFields the HTML form alone cannot give."""
+        if model is models.LessonPage:
+            return self.lesson_post_data(page, user)
+        if model is models.SelfAssessmentPage:
+            return self.assessment_post_data(page, user)
+        return None
+
     def test_every_page_type_is_editable_in_the_admin(self):
         user = self.create_superuser("editor")
         for model, page in self.pages.items():
             with self.subTest(model=model.__name__):
-                data = self.lesson_post_data(page, user) if model is models.LessonPage else None
+                data = self.post_data(model, page, user)
                 self.assertPageIsEditable(page, post_data=data, user=user)
 
     def test_every_page_type_is_previewable(self):
         user = self.create_superuser("previewer")
         for model, page in self.pages.items():
             with self.subTest(model=model.__name__):
-                data = self.lesson_post_data(page, user) if model is models.LessonPage else None
+                data = self.post_data(model, page, user)
                 self.assertPageIsPreviewable(page, post_data=data, user=user)
 
     def test_every_page_type_has_history_compare_and_revert(self):

@@ -1,3 +1,4 @@
+from .assessment import SelfAssessmentPage
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
 from .module import LessonPage, ModulePage
@@ -13,4 +14,5 @@ __all__ = [
     "ModulePage",
     "RoleIndexPage",
     "RolePage",
+    "SelfAssessmentPage",
 ]

@@ -18,6 +18,7 @@ from roles.comparison import build_comparison
 from roles.history import recent_changes
 from roles.infographic import render_svg
 
+from .assessment import SelfAssessmentPage
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import ComparisonPage
@@ -64,6 +65,7 @@ class ModulePage(ModuleBasePage):
         "roles.ComparisonPage",
         "roles.RoleIndexPage",
         "roles.CareerPathIndexPage",
+        "roles.SelfAssessmentPage",
     ]
     max_count = 1
 
@@ -104,6 +106,7 @@ class ModulePage(ModuleBasePage):
         context["recent_changes"] = recent_changes(self)
         context["comparison"] = comparison = build_comparison()
         context["comparison_page"] = ComparisonPage.objects.live().public().first()
+        context["assessment"] = SelfAssessmentPage.objects.live().public().first()
         context["lessons"] = self.lessons()
         context["roles"] = comparison.roles  # the table's columns: already fetched, same order
         # Safe to inline: render_svg escapes every piece of text it draws.

@@ -1,0 +1,126 @@
+"""'Which role suits you?': the article's last section as a self-assessment."""
+
+from django.template.response import TemplateResponse
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from roles.blocks import RICH_TEXT_FEATURES
+from roles.comparison import build_comparison
+
+from .base import CHANGE_NOTE_PANEL, ModuleBasePage
+
+MAX_FIELDS = 100  # a real answer sheet has one field per question; more is tampering
+
+
+class WeightBlock(blocks.StructBlock):
+    role = blocks.PageChooserBlock(page_type="roles.RolePage")
+    points = blocks.IntegerBlock(min_value=0, max_value=10, default=1)
+
+    class Meta:
+        icon = "plus"
+
+
+class AnswerBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    weights = blocks.ListBlock(WeightBlock(), help_text="Points this answer gives each role.")
+
+    class Meta:
+        icon = "radio-full"
+
+
+class QuestionBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=300)
+    answers = blocks.ListBlock(AnswerBlock(), min_num=2, max_num=8)
+
+    class Meta:
+        icon = "help"
+        description = "A question whose answers weigh towards roles"
+
+
+class SelfAssessmentPage(ModuleBasePage):
+    """Learners answer questions; the answers' points per role name the best-matching role."""
+
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    questions = StreamField([("question", QuestionBlock())])
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("questions"),
+        CHANGE_NOTE_PANEL,
+    ]
+    api_fields = [
+        APIField("intro", writable=True),
+        APIField("questions", writable=True),
+        APIField("change_note", writable=True),
+    ]
+
+    parent_page_types = ["roles.ModulePage"]
+    subpage_types = []
+    max_count = 1
+    show_in_menus_default = True
+
+    def summary_text(self):
+        return self.intro
+
+    def serve(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        context = self.get_context(request, *args, **kwargs)
+        choices, errors = self.read_answers(request.POST)
+        context.update(errors=errors, questions=self.question_rows(choices))
+        if not errors:
+            context["result"] = self.score(choices)
+        return TemplateResponse(
+            request, self.get_template(request), context, status=400 if errors else 200
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["questions"] = self.question_rows({})
+        return context
+
+    def question_rows(self, choices):
+        """(number, question, chosen answer index or None) for the form."""
+        return [(n, q, choices.get(q.id)) for n, q in enumerate(self.questions, start=1)]
+
+    def read_answers(self, data):
+        """The chosen answer index per question id, and messages for anything amiss."""
+        questions = {q.id: q for q in self.questions}
+        errors = []
+        if len(data) > MAX_FIELDS:
+            return {}, ["The form was too large. Please answer the questions again."]
+        unknown = [k for k in data if k.startswith("q-") and k[2:] not in questions]
+        if unknown:
+            errors.append("Some answers do not belong to these questions. Please try again.")
+        choices = {}
+        for number, (qid, question) in enumerate(questions.items(), start=1):
+            raw = str(data.get(f"q-{qid}", "")).strip()
+            if not raw:
+                errors.append(f"Question {number} has no answer.")
+            elif not raw.isdigit() or int(raw) >= len(question.value["answers"]):
+                errors.append(f"Question {number}: choose one of its answers.")
+            else:
+                choices[qid] = int(raw)
+        return choices, errors
+
+    def score(self, choices):
+        """Points per published role, best first (ties keep tree order)."""
+        comparison = build_comparison()
+        points = {role.pk: 0 for role in comparison.roles}
+        for question in self.questions:
+            answer = question.value["answers"][choices[question.id]]
+            for weight in answer["weights"]:
+                role = weight["role"]
+                if role is not None and role.pk in points:
+                    points[role.pk] += weight["points"] or 0
+        ranked = sorted(comparison.roles, key=lambda role: -points[role.pk])
+        best = [r for r in ranked if ranked and points[r.pk] == points[ranked[0].pk]]
+        return {
+            "scores": [(role, points[role.pk]) for role in ranked],
+            "best": best[0] if best else None,
+            "tied": best if len(best) > 1 else [],
+            "why": comparison.column(best[0]) if best else [],
+        }
