@@ -17,9 +17,12 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+$(VENV)/.installed-test: requirements-test.txt package.json $(VENV)/.installed
 	@echo "Installing test requirements into $(VENV) ..."
 	$(BIN)/pip install --disable-pip-version-check -r requirements-test.txt
+	@# The HTML checker comes from npm and runs on Java; without them its test skips (not in CI).
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+		else echo "npm not found: the HTML validity test will skip"; fi
 	@touch $@
 
 run: $(VENV)/.installed
