@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run test lint
+.PHONY: run test lint screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest
+
+# The README's screenshots, taken from a running site (start it with `make run` first).
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshots.py
