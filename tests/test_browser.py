@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from wagtail.models import Page
 
 from tests import factories
 from tests.conftest import build_module
@@ -63,15 +64,8 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     axe = Axe()
-    urls = [
-        module.home.url,
-        module.comparison.url,
-        module.roles[0].url,
-        module.aspects[0].url,
-        module.careers[0].url,
-        module.lessons[0].url,
-        checked.url,
-        module.assessment.url,
+    # A crawl: every published page, then pages made by queries.
+    urls = [p.url for p in Page.objects.live().specific().exclude(depth=1)] + [
         "/search/?q=aspect",
         f"{module.comparison.url}?as_of=2025-03-05",
         "/no-such-page/",
@@ -111,3 +105,29 @@ def test_pages_have_no_axe_violations_and_fit_the_screen(live_server, browser, w
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
     context.close()
+
+
+def test_the_reading_path_and_a_knowledge_check_work_with_the_keyboard_alone(live_server, page):
+    module = build_module(lessons=0)
+    first = factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
+    second = factories.LessonPageFactory(parent=module.home)
+    page.goto(live_server.url + module.home.url)
+
+    def tab_to(locator, limit=80):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"could not reach {locator} with Tab")
+
+    tab_to(page.locator(".lesson-list a").first)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(first.title)
+    tab_to(page.get_by_label("The Technical Program Manager"))
+    page.keyboard.press("Space")
+    tab_to(page.get_by_role("button", name="Check my answer"))
+    page.keyboard.press("Enter")
+    expect(page.locator(".knowledge-check__feedback")).to_contain_text("Correct.")
+    tab_to(page.locator("a[rel=next]"))
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(second.title)
