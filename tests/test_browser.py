@@ -131,3 +131,26 @@ def test_the_reading_path_and_a_knowledge_check_work_with_the_keyboard_alone(liv
     tab_to(page.locator("a[rel=next]"))
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(second.title)
+
+
+def test_the_self_assessment_works_with_the_keyboard_alone(live_server, page):
+    module = build_module()
+    project = module.roles[1]
+    page.goto(live_server.url + module.assessment.url)
+    questions = page.locator("fieldset.assessment__question")
+    for i in range(questions.count()):
+        # Tab lands on a radio group; arrow keys choose within it, as in any native form.
+        target = questions.nth(i).get_by_label(f"Like {project.title}")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.type") == "radio":
+                break
+        for _ in range(5):
+            if target.is_checked():
+                break
+            page.keyboard.press("ArrowDown")
+        assert target.is_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Show my best match")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".assessment-result h2")).to_have_text(f"Your best match: {project.title}")
