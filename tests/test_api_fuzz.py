@@ -4,7 +4,9 @@ database; a bounded number of examples per operation keeps it near a minute."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -16,6 +18,17 @@ pytestmark = pytest.mark.django_db
 
 OUR_PATHS = ("/api/v3/comparison/", "/api/v3/comparison/diff/", "/api/v3/module/")
 EXAMPLES = 10
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calling the WSGI app directly fires request_finished, which closes the database
+    connection mid-test on PostgreSQL; Django's own test client disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def operations():
