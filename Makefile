@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run test lint screenshots
+.PHONY: run serve test lint screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ run: $(VENV)/.installed
 	@# The scheduler publishes pages whose go-live date has come; it stops with the server.
 	$(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production-style: gunicorn + WhiteNoise with production settings, on SQLite unless
+# DATABASE_URL / REDIS_URL are set. Plain HTTP on loopback unless HTTPS=true; a throwaway
+# SECRET_KEY when none is given (sessions then end with the server).
+serve: $(VENV)/.installed
+	@export DJANGO_SETTINGS_MODULE=tpmsite.settings.production \
+		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" HTTPS="$${HTTPS:-false}"; \
+	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
+	$(MANAGE) load_module && \
+	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
+	$(BIN)/gunicorn --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
