@@ -6,6 +6,7 @@ published, so they stay true to what learners actually saw.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,7 @@ from wagtail.models import Page, PageLogEntry
 
 from roles.comparison import build_comparison
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
 UNPUBLISH_ACTIONS = ("wagtail.unpublish", "wagtail.unpublish.scheduled")
 
@@ -59,6 +61,18 @@ def recent_changes(root, limit=10):
     return [_change(entry) for entry in publishes(page__in=pages)[:limit]]
 
 
+def parse_iso_date(value):
+    """A date written exactly YYYY-MM-DD; ValueError otherwise.
+
+    date.fromisoformat alone would also take week dates and compact forms ("20250305"),
+    which the site's and the API's messages do not promise.
+    """
+    value = (value or "").strip()
+    if not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
+
+
 def end_of_day(day):
     """The first instant after ``day`` in the site's time zone; now, for today or later."""
     if day >= timezone.localdate():
@@ -92,19 +106,39 @@ def comparison_as_of(day):
         state[entry.page_id] = entry if published else None
     if not state:
         return None
-    # Pages deleted since then have lost their revisions; they cannot be shown.
-    paths = dict(Page.objects.filter(pk__in=state).values_list("pk", "path"))
+    # Today's pages in one query (pages deleted since have lost their revisions and cannot be
+    # shown), each given back the content the table shows as it was then. Wagtail's
+    # with_content_json() would rebuild whole pages, a handful of queries each.
+    current = Page.objects.filter(pk__in=[pk for pk, e in state.items() if e]).specific()
     pages = []
-    for pk, entry in state.items():
-        if entry and pk in paths:
-            page = entry.revision.as_object()
-            page.last_published_at = entry.timestamp  # the revision predates its own publish
-            pages.append(page)
-    pages.sort(key=lambda page: paths[page.pk])
+    for page in sorted(current, key=lambda page: page.path):
+        entry = state[page.pk]
+        pages.append(_as_published(page, entry.revision.content, entry.timestamp))
     return build_comparison(
         aspects=[p for p in pages if isinstance(p, AspectPage)],
         roles=[p for p in pages if isinstance(p, RolePage)],
     )
+
+
+def _as_published(page, content, when):
+    """``page`` with the fields the table shows set from a revision's content (in memory)."""
+    from roles.models import AspectPage, AspectStatement, RolePage
+
+    page.title = content.get("title", page.title)
+    if isinstance(page, RolePage):
+        page.abbreviation = content.get("abbreviation", page.abbreviation)
+    if isinstance(page, AspectPage):
+        page.statements = [
+            AspectStatement(
+                page_id=page.pk,
+                role_id=row.get("role"),
+                statement=row.get("statement", ""),
+                sort_order=row.get("sort_order"),
+            )
+            for row in content.get("statements", [])
+        ]
+    page.last_published_at = when  # the revision was saved just before its publish
+    return page
 
 
 def first_publish_date():

@@ -169,3 +169,24 @@ def test_the_change_note_is_not_offered_again_for_the_next_change(admin_client, 
 
     lesson = republish(module.lessons[0], change_note="First note")
     assert edit_form_data(admin_client, lesson).get("change_note", "") == ""
+
+
+def test_the_dated_table_costs_the_same_queries_however_big_it_is(client, module):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = datetime.date.today().isoformat()
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"{module.comparison.url}?as_of={today}").status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # warm per-process caches
+    small = count()
+    for _ in range(4):
+        factories.AspectPageFactory(
+            parent=module.comparison, statements={r: "x" for r in module.roles}
+        )
+    factories.RolePageFactory(parent=module.role_index)
+    assert count() == small

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from wagtail.api.v3.errors import problem_response
 
 from roles.comparison import build_comparison
-from roles.history import comparison_as_of
+from roles.history import comparison_as_of, parse_iso_date
 
 router = Router(tags=["module"])
 
@@ -84,9 +84,7 @@ class BadParameter(Exception):
 
 def parse_day(name, value):
     try:
-        if value is None or len(value) != 10:
-            raise ValueError(value)
-        return datetime.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as exc:
         raise BadParameter(name, value) from exc
 

@@ -1,8 +1,5 @@
 """Roles, aspects and the statements that compare them: the data behind every comparison view."""
 
-import datetime
-import re
-
 from django import forms
 from django.db import models
 from django.http import HttpResponse
@@ -19,13 +16,10 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison import build_comparison
 from roles.forms import AspectPageForm
-from roles.history import cell_history, comparison_as_of, first_publish_date
+from roles.history import cell_history, comparison_as_of, first_publish_date, parse_iso_date
 from roles.infographic import render_svg
 
 from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
-
-# Only the one form the notice promises; Python also accepts week dates and compact forms.
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class RoleIndexPage(IndexPage):
@@ -123,9 +117,7 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
         if raw is None:
             return self.render(request)
         try:
-            if not ISO_DATE.fullmatch(raw.strip()):
-                raise ValueError(raw)
-            day = datetime.date.fromisoformat(raw.strip())
+            day = parse_iso_date(raw)
         except ValueError:
             error = f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. 2025-03-05."
             response = self.render(request, context_overrides={"as_of_error": error})
