@@ -6,8 +6,9 @@ import datetime
 import hashlib
 import json
 
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from ninja import Query, Router, Schema
 from wagtail.api.v3.errors import problem_response
 
@@ -134,17 +135,12 @@ def iso_or_none(value):
 
 
 def conditional_json(request, payload, last_modified=None):
-    """A JSON response with ETag and Last-Modified that answers 304 when nothing changed."""
+    """A JSON response with ETag and Last-Modified; Django answers 304 when nothing changed."""
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     modified = int(last_modified.timestamp()) if last_modified else None
-    match = request.headers.get("If-None-Match")
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    if (match and etag in [m.strip() for m in match.split(",")]) or (
-        not match and modified and since and modified <= since
-    ):
-        response = HttpResponseNotModified()
-    else:
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     if modified:
