@@ -123,6 +123,15 @@ def chromium_path():
     return path
 
 
+def soup(client, url, status=200):
+    """GET ``url``, check the status, and return the page parsed as a reader would see it."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return BeautifulSoup(response.content, "html.parser")
+
+
 def edit_form_data(client, page, body=None, streams=None):
     """The page's admin edit form as the browser would post it (client must be logged in).
 

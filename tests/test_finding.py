@@ -3,18 +3,12 @@
 import json
 
 import pytest
-from bs4 import BeautifulSoup
 from wagtail.models import PageViewRestriction
 
 from tests import factories
+from tests.conftest import soup
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def result_links(client, query):

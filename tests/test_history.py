@@ -5,11 +5,11 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from bs4 import BeautifulSoup
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from tests import factories
+from tests.conftest import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,6 @@ def republish(page, user=None, **changes):
     draft.save_revision(user=user).publish(user=user)
     page.refresh_from_db()
     return page
-
-
-def soup(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, response.content[:500]
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def table_rows(html):

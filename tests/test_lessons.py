@@ -1,17 +1,11 @@
 """Lessons read in tree order, with 'Lesson N of M', previous/next and embedded comparisons."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests import factories
+from tests.conftest import soup
 
 pytestmark = pytest.mark.django_db
-
-
-def soup(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def pager(client, lesson):

@@ -5,13 +5,9 @@ from bs4 import BeautifulSoup
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
+from tests.conftest import soup
+
 pytestmark = pytest.mark.django_db
-
-
-def soup(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def test_every_page_has_a_skip_link_landmarks_and_headings_in_order(client, module):
