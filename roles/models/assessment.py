@@ -1,6 +1,5 @@
 """'Which role suits you?': the article's last section as a self-assessment."""
 
-from django.template.response import TemplateResponse
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -68,13 +67,13 @@ class SelfAssessmentPage(ModuleBasePage):
     def serve(self, request, *args, **kwargs):
         if request.method != "POST":
             return super().serve(request, *args, **kwargs)
-        context = self.get_context(request, *args, **kwargs)
         choices, errors = self.read_answers(request.POST)
-        context.update(errors=errors, questions=self.question_rows(choices))
-        if not errors:
-            context["result"] = self.score(choices)
-        return TemplateResponse(
-            request, self.get_template(request), context, status=400 if errors else 200
+        return self.render_result(
+            request,
+            status=400 if errors else 200,
+            errors=errors,
+            questions=self.question_rows(choices),
+            result=None if errors else self.score(choices),
         )
 
     def get_context(self, request, *args, **kwargs):

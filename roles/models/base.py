@@ -1,6 +1,7 @@
 """Abstract bases shared by the module's page types."""
 
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel
@@ -34,6 +35,12 @@ class ModuleBasePage(Page):
 
     class Meta:
         abstract = True
+
+    def render_result(self, request, status=200, **extra):
+        """The page again, with the outcome of a form post in its context (nothing stored)."""
+        context = self.get_context(request)
+        context.update(extra)
+        return TemplateResponse(request, self.get_template(request), context, status=status)
 
     @property
     def meta_description(self):

@@ -4,7 +4,6 @@ import math
 
 from django.db import models
 from django.db.models import Max
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from wagtail.admin.panels import FieldPanel
@@ -199,10 +198,9 @@ class LessonPage(ModuleBasePage):
         if request.method != "POST":
             return super().serve(request, *args, **kwargs)
         answer = self.check_answer(request.POST)
-        context = self.get_context(request, *args, **kwargs)
-        context["answer"] = answer
-        status = 400 if answer.get("error") else 200
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        return self.render_result(
+            request, status=400 if answer.get("error") else 200, answer=answer
+        )
 
     def check_answer(self, data):
         check_id = str(data.get("check", ""))[:64]
