@@ -17,7 +17,7 @@ def answers_for(assessment, picks):
 
 
 def take(client, assessment, data):
-    response = client.post(assessment.url, data)
+    response = client.get(assessment.url, data)
     return response.status_code, BeautifulSoup(response.content, "html.parser")
 
 

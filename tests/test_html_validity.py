@@ -36,7 +36,7 @@ def vnu():
 
 
 def public_pages(client, module):
-    """Every published page, then the pages made by queries and form posts."""
+    """Every published page, then the pages made by queries and form submissions."""
     lesson = factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
     pages = {p.url: client.get(p.url) for p in Page.objects.live().specific().exclude(depth=1)}
     pages["search"] = client.get("/search/?q=aspect")
@@ -46,11 +46,11 @@ def public_pages(client, module):
         f"{module.comparison.url}history/{module.aspects[0].pk}/{module.roles[0].pk}/"
     )
     pages["404"] = client.get("/no-such-page/")
-    pages["check-result"] = client.post(lesson.url, {"check": lesson.body[0].id, "answer": "1"})
+    pages["check-result"] = client.get(lesson.url, {"check": lesson.body[0].id, "answer": "1"})
     quiz = module.assessment
     answers = {f"q-{q.id}": "0" for q in quiz.questions}
-    pages["quiz-result"] = client.post(quiz.url, answers)
-    pages["quiz-errors"] = client.post(quiz.url, {})
+    pages["quiz-result"] = client.get(quiz.url, answers)
+    pages["quiz-errors"] = client.get(quiz.url, {"q-unknown": "0"})
     return pages
 
 

@@ -1,4 +1,4 @@
-"""Knowledge checks: answered by a form post without JavaScript; tampered posts are refused."""
+"""Knowledge checks: answered by submitting the form without JavaScript; tampering is refused."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -24,7 +24,7 @@ def check_id(lesson):
 
 
 def answer(client, lesson, **data):
-    response = client.post(lesson.url, data)
+    response = client.get(lesson.url, data)
     html = BeautifulSoup(response.content, "html.parser")
     return response.status_code, html
 
@@ -35,7 +35,9 @@ def test_the_check_renders_as_a_form_with_every_option(client, lesson):
     )
     assert "Who owns the program roadmap?" in form.legend.get_text()
     assert len(form.select("input[type=radio]")) == 2
-    assert form.select_one("input[name=csrfmiddlewaretoken]")
+    # Nothing is stored, so the form is a GET: no CSRF token, no cookie, one cacheable page.
+    assert form["method"] == "get"
+    assert not form.select_one("input[name=csrfmiddlewaretoken]")
 
 
 def test_a_right_answer_says_so_and_explains(client, lesson):
@@ -64,7 +66,7 @@ def test_a_wrong_answer_names_the_right_one(client, lesson):
         ({"check": "CHECK"}, "Choose one of the answers"),
     ],
 )
-def test_tampered_posts_get_the_lesson_back_with_a_clear_error(client, lesson, data, message):
+def test_tampered_answers_get_the_lesson_back_with_a_clear_error(client, lesson, data, message):
     data = {k: (check_id(lesson) if v == "CHECK" else v) for k, v in data.items()}
     status, html = answer(client, lesson, **data)
     assert status == 400
@@ -72,9 +74,10 @@ def test_tampered_posts_get_the_lesson_back_with_a_clear_error(client, lesson, d
     assert html.select_one("form.knowledge-check")  # the lesson is still there to retry
 
 
-def test_an_oversized_post_is_refused_without_a_server_error(client, lesson):
+def test_an_oversized_answer_is_refused_without_a_server_error(client, lesson):
     client.raise_request_exception = False
-    response = client.post(lesson.url, {"check": "x", "answer": "0", "pad": "x" * 3_000_000})
+    padding = {f"pad{i}": "x" for i in range(20_000)}  # beyond DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.get(lesson.url, {"check": check_id(lesson), "answer": "0", **padding})
     assert response.status_code == 400
 
 

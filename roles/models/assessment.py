@@ -65,9 +65,11 @@ class SelfAssessmentPage(ModuleBasePage):
         return self.intro
 
     def serve(self, request, *args, **kwargs):
-        if request.method != "POST":
+        # Answers arrive as ?q-<question id>=<answer index>: a GET, as nothing is stored,
+        # so the questions page needs no CSRF token and stays one cacheable page for all.
+        if not any(key.startswith("q-") for key in request.GET):
             return super().serve(request, *args, **kwargs)
-        choices, errors = self.read_answers(request.POST)
+        choices, errors = self.read_answers(request.GET)
         return self.render_result(
             request,
             status=400 if errors else 200,

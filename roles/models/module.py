@@ -193,11 +193,12 @@ class LessonPage(ModuleBasePage):
         return i + 1, len(siblings), previous, following
 
     def serve(self, request, *args, **kwargs):
-        """A knowledge check answered without JavaScript posts here; the lesson comes back
-        with that check's result. Nothing is stored."""
-        if request.method != "POST":
+        """A knowledge check answered without JavaScript submits here (?check=…&answer=…);
+        the lesson comes back with that check's result. Nothing is stored, so it is a GET:
+        safe to repeat, no CSRF token, and the lesson itself stays one cacheable page."""
+        if "check" not in request.GET and "answer" not in request.GET:
             return super().serve(request, *args, **kwargs)
-        answer = self.check_answer(request.POST)
+        answer = self.check_answer(request.GET)
         return self.render_result(
             request, status=400 if answer.get("error") else 200, answer=answer
         )
