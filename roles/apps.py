@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Learning module"
+
+    def ready(self):
+        from roles.cache import connect_signals
+
+        connect_signals()

@@ -105,6 +105,10 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
     def last_updated(self):
         return latest(self.last_published_at, self.comparison.last_published_at)
 
+    def get_cached_paths(self):
+        # What an HTTP cache holds for this page besides itself, for Wagtail's purges.
+        return ["/", "/infographic/"]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["comparison"] = self.comparison

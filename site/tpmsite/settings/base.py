@@ -11,6 +11,7 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 INSTALLED_APPS = [
     "roles",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Early, so a cached page costs little more than a static file; after CORS, whose
+    # headers depend on the caller's Origin and so are added to every response afresh.
+    "roles.cache.PageCacheMiddleware",
     "roles.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,3 +114,17 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 # e.g. "https://learn.example.com,https://lms.example.com"); none by default.
 CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o]
 CORS_URLS_REGEX = r"^/api/.*$"
+
+# Whole-page cache (roles/cache.py), in seconds; 0 turns it off. It is only correct when
+# every process shares the cache, so it is off unless a shared cache is configured
+# (production with REDIS_URL).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+# An HTTP cache in front (Varnish with deploy/varnish.vcl): publishing purges it.
+if FRONTEND_CACHE_URL := os.environ.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
