@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 # site/tpmsite/settings/base.py -> the repository root is three levels up from settings/.
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "axes",
+    "csp",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -42,6 +45,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Security headers before the page cache, so pages served from it carry them too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Early, so a cached page costs little more than a static file; after CORS, whose
     # headers depend on the caller's Origin and so are added to every response afresh.
     "roles.cache.PageCacheMiddleware",
@@ -51,9 +57,47 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes first: it refuses logins for a while after repeated failures (admin login brute
+# force), then Django's ModelBackend signs people in. AxesBackend rather than the standalone
+# one because it can also load a session's user (test clients' force_login picks the first).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: locked for 15 minutes, then the count starts again
+# The username *from that address*: a stranger elsewhere cannot lock a real editor out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "roles/locked_out.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy: everything the public site uses is served from here, and no page
+# runs inline script. The admin (and the API docs' Swagger UI) set inline scripts and styles of
+# their own, so they are left to Wagtail's and django-ninja's defaults.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/", "/api/v3/docs"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's live preview frames the page on the same origin
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "tpmsite.urls"
 WSGI_APPLICATION = "tpmsite.wsgi.application"

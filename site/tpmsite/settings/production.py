@@ -64,11 +64,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 if os.environ.get("SECURE_PROXY_SSL_HEADER", "").lower() == "x-forwarded-proto":
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Wagtail's live preview shows the page in a same-origin frame, so DENY would break it;
-# SAMEORIGIN still refuses every other site, which is what W019 guards against.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# X_FRAME_OPTIONS is SAMEORIGIN (base): Wagtail's live preview shows the page in a
+# same-origin frame, so DENY would break it; SAMEORIGIN still refuses every other site,
+# which is what W019 guards against.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
-SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

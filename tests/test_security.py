@@ -1,0 +1,78 @@
+"""Security headers on every public response (cached or not) and the admin login lockout."""
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["rendered", "from-the-page-cache"])
+def test_public_pages_carry_a_strict_policy_and_the_usual_headers(
+    client, module, settings, cached
+):
+    settings.PAGE_CACHE_SECONDS = 600 if cached else 0
+    cache.clear()
+    for page in module.one_of_each().values():
+        client.get(page.url)
+        response = client.get(page.url)
+        assert response.get("X-Page-Cache") == ("hit" if cached else None)
+        policy = directives(response)
+        assert policy["script-src"] == ["'self'"], page.url  # no inline script, no eval
+        assert policy["object-src"] == ["'none'"]
+        assert policy["frame-ancestors"] == ["'self'"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_infographic_and_the_api_carry_the_policy_too(client, module):
+    for url in (f"{module.comparison.url}infographic/", "/api/v3/comparison/"):
+        assert directives(client.get(url))["default-src"] == ["'self'"]
+
+
+def test_the_admin_keeps_its_own_scripts(admin_client):
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_repeated_failed_logins_pause_that_account_from_that_address(
+    client, editor, moderator, settings
+):
+    for user in (editor, moderator):
+        user.set_password("the-right-one")
+        user.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = attempt(client, editor.username, "wrong")
+        assert response.status_code == 200  # the login form again, with its error
+    locked = attempt(client, editor.username, "wrong")
+    assert locked.status_code == 429
+    assert "Sign-in paused" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    # Even the right password is refused while it lasts …
+    assert attempt(client, editor.username, "the-right-one").status_code == 429
+    # … but other people are not locked out with them.
+    assert attempt(client, moderator.username, "the-right-one").status_code == 302
+
+
+def test_a_successful_login_resets_the_count(client, editor, settings):
+    editor.set_password("the-right-one")
+    editor.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, editor.username, "wrong")
+    assert attempt(client, editor.username, "the-right-one").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, editor.username, "wrong").status_code == 200
