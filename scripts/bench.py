@@ -4,11 +4,13 @@
 
 Needs PostgreSQL and Redis on 127.0.0.1 plus wrk, varnishd and nginx. It owns, and so drops
 or flushes, only the databases BENCH_DB and BENCH_DB_LARGE and Redis db BENCH_REDIS_DB.
-Options come from the environment: BENCH_DURATION (seconds per wrk run, 5),
-BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_PORT (gunicorn; Varnish and nginx take the
-next two, 8101).
+wrk's settings come from options or the environment (`make bench BENCH_DURATION=10`):
+--duration / BENCH_DURATION (seconds per run, 5), --connections / BENCH_CONNECTIONS (32),
+--threads / BENCH_THREADS (2); BENCH_PORT is gunicorn's port (8101), Varnish and nginx take the
+next two.
 """
 
+import argparse
 import datetime
 import json
 import os
@@ -27,11 +29,13 @@ import redis
 from bench_report import machine, markdown, summary
 from bench_servers import (
     Processes,
+    ensure_free,
     fetch,
     start_gunicorn,
     start_nginx,
     start_varnish,
     varnish_backend_requests,
+    varnish_verdict,
     worker_rss_mb,
 )
 from psycopg import sql
@@ -147,14 +151,15 @@ def measure_http(procs, tmp, data):
     say(f"starting gunicorn on 127.0.0.1:{PORT}")
     gunicorn = start_gunicorn(procs, env, PORT, CONFIG["workers"])
     direct = f"http://127.0.0.1:{PORT}"
-    status, html = fetch(direct + "/")
+    _, html, _ = fetch(direct + "/")
     css = re.search(rb'href="(/static/css/module\.[0-9a-f]+\.css)"', html)
     if not css:
         raise RuntimeError("no hashed module.css link in the module page: collectstatic?")
     static_path = css[1].decode()
     for path in [*PAGES, static_path]:
-        status, _ = fetch(direct + path)
+        status, _, _ = fetch(direct + path)
         say(f"warm {path}: {status}")
+    data["rss_before"] = worker_rss_mb(gunicorn.pid)
 
     static = wrk(direct, static_path, "static CSS (WhiteNoise)")
     pages = [wrk(direct, path, label) for path, label in PAGES.items()]
@@ -167,15 +172,19 @@ def measure_http(procs, tmp, data):
     say(f"starting nginx on 127.0.0.1:{nginx_port} with the module page's HTML")
     start_nginx(procs, tmp, nginx_port, html)
     cached = f"http://127.0.0.1:{varnish_port}"
-    for path in PAGES:
-        fetch(cached + path)
+    data["verdicts"] = {path: varnish_verdict(cached + path) for path in PAGES}
+    for path, verdict in data["verdicts"].items():
+        say(f"Varnish, {path}: {verdict}")
     reference = wrk(f"http://127.0.0.1:{nginx_port}", "/", "nginx, saved module page")
     through = [wrk(cached, path, label) for path, label in PAGES.items()]
     data["varnish_ref"], data["varnish"] = reference, with_ratios(through, reference)
 
     passed_on = varnish_backend_requests(workdir) or 0
     reached = sent + passed_on
-    note = f"{sent:,} direct, {passed_on:,} passed on by Varnish"
+    note = (
+        f"{sent:,} direct, {static['requests']:,} of them for the static file; "
+        f"{passed_on:,} passed on by Varnish"
+    )
     if reached < MIN_REQUESTS:
         reached, note = top_up(direct, [*PAGES, static_path], tmp, reached, note, pages, static)
     data["requests_to_workers"], data["requests_note"] = reached, note
@@ -218,19 +227,32 @@ def measure_in_process(data):
 
 def versions():
     with psycopg.connect(f"{PG_URL}/postgres") as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
-    rd = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
-    return f"PostgreSQL {pg}", f"Redis {rd}"
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    return postgres, redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
+
+
+def parse_options():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("duration", "connections", "threads"):
+        parser.add_argument(f"--{name}", type=int, default=CONFIG[name])
+    CONFIG.update(vars(parser.parse_args()))
 
 
 def main():
-    # Turn `kill` into the same clean stop as Ctrl-C.
+    parse_options()
+    load_at_start = os.getloadavg()[0]
+    # `kill` and Ctrl-C both unwind through the finally that stops the servers; SIGINT is set
+    # explicitly because a shell starting us in the background would have it ignored.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     data = {"config": CONFIG, "sizes": SIZES}
     data["date"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     tmp = Path(tempfile.mkdtemp(prefix="tpm-bench-"))
     tmp.chmod(0o755)  # Varnish's and nginx's unprivileged workers read their files here
-    say(f"working files in {tmp}")
+    say(f"working files in {tmp}; load average {load_at_start:.2f}")
+    if load_at_start > 1:
+        say("  the machine is busy: expect lower, noisier numbers than on an idle one")
+    ensure_free(PORT, PORT + 1, PORT + 2)
     procs = Processes(tmp)
     try:
         env = django_env(DB)
@@ -249,7 +271,7 @@ def main():
     finally:
         procs.stop_all()
     shutil.rmtree(tmp)
-    data["machine"] = machine(*versions())
+    data["machine"] = machine(*versions(), load_at_start)
     minutes, seconds = divmod(int(time.monotonic() - STARTED), 60)
     data["elapsed"] = f"{minutes} min {seconds} s"
     (ROOT / "docs" / "benchmarks.md").write_text(markdown(data))

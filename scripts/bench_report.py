@@ -22,7 +22,7 @@ def _first_line(args):
     return lines[0].strip() if lines else "unknown"
 
 
-def machine(pg_version, redis_version):
+def machine(pg_version, redis_version, load_at_start):
     info = {}
     with open("/proc/cpuinfo") as cpuinfo:
         models = [
@@ -34,15 +34,31 @@ def machine(pg_version, redis_version):
         total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
     info["Memory"] = f"{total_kb / 1024 / 1024:.1f} GiB"
     info["Kernel"] = f"{platform.system()} {platform.release()}"
+    # Other work on the machine skews every number; a load far above 0 means re-run later.
+    info["Load average at start / end"] = " / ".join(
+        f"{load:.2f}" for load in (load_at_start, os.getloadavg()[0])
+    )
     info["Python"] = platform.python_version()
     info["Django / Wagtail"] = f"{version('django')} / {version('wagtail')}"
     info["gunicorn / WhiteNoise"] = f"{version('gunicorn')} / {version('whitenoise')}"
     info["PostgreSQL"] = pg_version
     info["Redis"] = redis_version
-    info["Varnish"] = _first_line(["varnishd", "-V"])
-    info["nginx"] = _first_line(["nginx", "-v"])
+    info["Varnish"] = _first_line(["varnishd", "-V"]).removeprefix("varnishd ")
+    info["nginx"] = _first_line(["nginx", "-v"]).removeprefix("nginx version: ")
     info["wrk"] = _first_line(["wrk", "--version"]).split(" Copyright")[0]
     return info
+
+
+RENDERS_NOTE = (
+    "The median of 20 renders through django.test.Client after one unmeasured render, in a "
+    "separate process with the production settings on PostgreSQL, the page cache off "
+    "(PAGE_CACHE_SECONDS=0) and the cache cleared first. Queries are counted with "
+    'connection.execute_wrapper (the most in any of the 20; "varied" when they differed).'
+)
+
+
+def _sizes(rss):
+    return ", ".join(f"{mb:.1f} MB" for mb in rss.values()) or "no workers found"
 
 
 def _met(ok):
@@ -105,16 +121,18 @@ def targets(data):
     return rows
 
 
-def _http_table(rows, reference, ratio_to):
+def _http_table(rows, reference, ratio_to, verdicts=None):
+    extra = " Varnish cache |" if verdicts else ""
     lines = [
-        f"| Page | req/s | p50 | p99 | errors | requests | ratio to {ratio_to} |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| Page | req/s | p50 | p99 | errors | requests | ratio to {ratio_to} |{extra}",
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---|" if verdicts else ""),
     ]
     for r in [*rows, reference]:
         ratio = f"{r['ratio']:.0%}" if "ratio" in r else "reference"
+        verdict = f" {verdicts.get(r['path'], '') if 'ratio' in r else ''} |" if verdicts else ""
         lines.append(
-            f"| {r['label']} | {r['rps']:,.0f} | {r['p50']:.1f} ms | {r['p99']:.1f} ms "
-            f"| {r['errors']} | {r['requests']:,} | {ratio} |"
+            f"| {r['label']} `{r['path']}` | {r['rps']:,.0f} | {r['p50']:.1f} ms "
+            f"| {r['p99']:.1f} ms | {r['errors']} | {r['requests']:,} | {ratio} |{verdict}"
         )
     return lines
 
@@ -150,8 +168,11 @@ def markdown(data):
         f"address, all on 127.0.0.1; gunicorn with {c['workers']} sync workers, production "
         "settings, PostgreSQL, Redis cache, WhiteNoise; seed content (6 aspects × 2 roles, "
         "10 lessons).",
-        "- Each address is fetched once before it is measured. Errors are socket errors plus "
-        "responses other than 2xx/3xx.",
+        "- Each address is fetched once before it is measured (twice through Varnish, to see "
+        "whether the second is a hit). Errors are socket errors, timeouts (wrk `--timeout "
+        "10s`) and responses other than 2xx/3xx.",
+        "- The HTTP runs leave PAGE_CACHE_SECONDS as the environment has it (unset: the page "
+        "cache's own default, as deployed).",
         f"- Varnish VCL: {data['vcl_origin']}, its backend port pointed at the bench's gunicorn.",
         "- nginx serves a saved copy of the module page's HTML: the reference for Varnish.",
         "",
@@ -161,19 +182,21 @@ def markdown(data):
         "",
         "## Varnish in front of gunicorn",
         "",
-        *_http_table(data["varnish"], data["varnish_ref"], "nginx"),
+        *_http_table(data["varnish"], data["varnish_ref"], "nginx", data["verdicts"]),
         "",
-        f"## Rendering in process ({RENDERS_NOTE})",
+        "## Rendering in process",
+        "",
+        RENDERS_NOTE,
         "",
     ]
     for size in ("seed", "large"):
         lines += [f"### {data['sizes'][size]}", "", *_render_table(data["inprocess"][size]), ""]
-    rss = ", ".join(f"{mb:.1f} MB" for mb in data["rss"].values()) or "no workers found"
     lines += [
         "## Worker memory",
         "",
         f"VmRSS of the gunicorn workers after {data['requests_to_workers']:,} requests reached "
-        f"them ({data['requests_note']}): {rss}.",
+        f"them ({data['requests_note']}): {_sizes(data['rss'])}; after warming each address "
+        f"once: {_sizes(data['rss_before'])}.",
         "",
         "## Targets",
         "",
@@ -185,25 +208,17 @@ def markdown(data):
     return "\n".join(lines)
 
 
-RENDERS_NOTE = (
-    "median of 20 renders through django.test.Client, production settings on PostgreSQL, "
-    "page cache off with PAGE_CACHE_SECONDS=0 and the cache cleared; queries counted with "
-    "connection.execute_wrapper"
-)
-
-
 def summary(data):
     lines = ["", "Summary"]
-    for title, key, ref in (
-        ("gunicorn", "gunicorn", "gunicorn_ref"),
-        ("Varnish", "varnish", None),
-    ):
+    for title, key, verdicts in (("gunicorn", "gunicorn", {}), ("Varnish", "varnish", None)):
+        verdicts = data["verdicts"] if verdicts is None else verdicts
         lines.append(f"  {title}:")
-        for r in data[key] + [data[ref or "varnish_ref"]]:
+        for r in data[key] + [data[f"{key}_ref"]]:
             ratio = f"{r['ratio']:.0%}" if "ratio" in r else "ref"
             lines.append(
                 f"    {r['label']:<28} {r['rps']:>9,.0f} req/s  p50 {r['p50']:>7.1f} ms  "
-                f"p99 {r['p99']:>7.1f} ms  errors {r['errors']:<5} {ratio}"
+                f"p99 {r['p99']:>7.1f} ms  errors {r['errors']:<5} {ratio:>4}  "
+                f"{verdicts.get(r['path'], '') if 'ratio' in r else ''}"
             )
     for size in ("seed", "large"):
         lines.append(f"  In process, {data['sizes'][size]}:")

@@ -6,6 +6,7 @@ run's temporary directory; Processes stops whatever was started, however the run
 
 import re
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -114,9 +115,35 @@ class Processes:
         raise RuntimeError(f"{name} did not answer {url} within {timeout}s")
 
 
+def ensure_free(*ports):
+    """Refuse to start when a port is taken: the readiness check would talk to someone else."""
+    for port in ports:
+        with socket.socket() as sock:
+            # Connections of a previous run linger in TIME_WAIT; only a listener should count.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError as exc:
+                raise RuntimeError(f"127.0.0.1:{port} is in use; set BENCH_PORT") from exc
+
+
 def fetch(url):
+    """(status, body, headers) of a GET without cookies, as wrk sends it."""
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own 127.0.0.1
-        return response.status, response.read()
+        return response.status, response.read(), response.headers
+
+
+def varnish_verdict(url):
+    """Whether Varnish answers a second GET from its cache, and if not, the likely reason."""
+    fetch(url)
+    _, _, headers = fetch(url)
+    # X-Varnish carries two transaction ids on a hit: this request's and the one that stored it.
+    if len(headers.get("X-Varnish", "").split()) == 2:
+        return "hit"
+    reasons = [f"Cache-Control: {headers['Cache-Control']}"] if "Cache-Control" in headers else []
+    # The cookie's name says which code set it; its value is noise.
+    reasons += [f"sets cookie {c.split('=')[0]}" for c in headers.get_all("Set-Cookie") or []]
+    return "not cached" + (f" ({'; '.join(reasons)})" if reasons else "")
 
 
 def start_gunicorn(procs, env, port, workers):
@@ -131,6 +158,9 @@ def start_gunicorn(procs, env, port, workers):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # gunicorn 27's control socket defaults to one path per user (~/.gunicorn), which
+            # another gunicorn on this machine (`make serve`) would be using.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
