@@ -272,6 +272,7 @@ def main():
         procs.stop_all()
     shutil.rmtree(tmp)
     data["machine"] = machine(*versions(), load_at_start)
+    data["load_at_start"] = load_at_start
     minutes, seconds = divmod(int(time.monotonic() - STARTED), 60)
     data["elapsed"] = f"{minutes} min {seconds} s"
     (ROOT / "docs" / "benchmarks.md").write_text(markdown(data))

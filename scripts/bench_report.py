@@ -43,7 +43,10 @@ def machine(pg_version, redis_version, load_at_start):
     info["gunicorn / WhiteNoise"] = f"{version('gunicorn')} / {version('whitenoise')}"
     info["PostgreSQL"] = pg_version
     info["Redis"] = redis_version
-    info["Varnish"] = _first_line(["varnishd", "-V"]).removeprefix("varnishd ")
+    varnish = _first_line(["varnishd", "-V"])  # "varnishd (varnish-7.1.1 revision ...)"
+    info["Varnish"] = (
+        varnish.split("varnish-")[-1].split()[0] if "varnish-" in varnish else varnish
+    )
     info["nginx"] = _first_line(["nginx", "-v"]).removeprefix("nginx version: ")
     info["wrk"] = _first_line(["wrk", "--version"]).split(" Copyright")[0]
     return info
@@ -175,6 +178,15 @@ def markdown(data):
         "cache's own default, as deployed).",
         f"- Varnish VCL: {data['vcl_origin']}, its backend port pointed at the bench's gunicorn.",
         "- nginx serves a saved copy of the module page's HTML: the reference for Varnish.",
+        *(
+            [
+                f"- The machine was busy when the run began (load average "
+                f"{data['load_at_start']:.2f} on {os.cpu_count()} cores): the numbers are "
+                "lower and noisier than an idle machine's."
+            ]
+            if data["load_at_start"] > 1
+            else []
+        ),
         "",
         "## gunicorn (direct)",
         "",
