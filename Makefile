@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run serve test lint screenshots
+.PHONY: run serve test lint screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ test: lint
 # The README's screenshots, taken from a running site (start it with `make run` first).
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/screenshots.py
+
+# Throughput, latency, render times, query counts and worker memory, written to
+# docs/benchmarks.md. Needs PostgreSQL, Redis, wrk, varnishd and nginx on this machine.
+bench: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench.py
