@@ -22,7 +22,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -48,13 +48,31 @@ BYPASS_PREFIXES = (
 )
 # Read endpoints whose every query-string variant the HTTP cache drops on a change.
 API_READ_PATHS = ("/api/v3/comparison/", "/api/v3/module/", "/api/v2/pages/", "/api/v3/pages/")
-STORED_HEADERS = ("Content-Type", "Content-Language", "ETag", "Last-Modified", "Vary")
+# A stored page keeps every header, as a hit skips the middleware that set them
+# (Content-Security-Policy, X-Frame-Options …), except these, which are per response.
+PER_RESPONSE = {"set-cookie", "x-page-cache", "date", "expires"}
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django makes a new redis.Redis object for every cache call, which costs about as much
+    as serving a static file; one per connection pool is enough (redis.Redis is thread-safe)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if (client := clients.get(id(pool))) is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class FailSafeRedisCache(RedisCache):
     """Django's Redis cache, except that Redis being away is a cache miss, logged, never an
     error page: the database can answer everything the cache would (Wagtail keeps site root
     paths in the cache, so without this every page would fail with Redis)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
 
 def _fail_safe(name, fallback):
@@ -95,6 +113,9 @@ def is_public_request(request):
     of a public path. Query strings only count on the API (they are its contract); on pages
     they are forms and searches, which are not worth keeping."""
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    # Cross-origin calls get CORS headers made for their Origin (Varnish keeps those apart).
+    if "HTTP_ORIGIN" in request.META:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
@@ -143,27 +164,20 @@ class PageCacheMiddleware:
         generation = found.get(GENERATION_KEY, 0)
         entry = found.get(key)
         if entry and entry[0] == generation:
-            return self.rebuild(entry, ttl)
+            return self.rebuild(entry)
         response = self.get_response(request)
         if is_shareable_response(request, response):
-            self.store(key, generation, response, ttl)
-            response["X-Page-Cache"] = "miss"
             patch_cache_control(response, public=True, max_age=0, s_maxage=ttl)
+            headers = [(h, v) for h, v in response.items() if h.lower() not in PER_RESPONSE]
+            cache.set(key, (generation, headers, response.content), ttl)
+            response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def store(key, generation, response, ttl):
-        headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
-        cache.set(key, (generation, headers, response.content), ttl)
-
-    @staticmethod
-    def rebuild(entry, ttl):
+    def rebuild(entry):
         _, headers, content = entry
-        response = HttpResponse(content)
-        for header, value in headers:
-            response[header] = value
+        response = HttpResponse(content, headers=dict(headers))
         response["X-Page-Cache"] = "hit"
-        patch_cache_control(response, public=True, max_age=0, s_maxage=ttl)
         return response
 
 

@@ -44,13 +44,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security (and WhiteNoise), so a cached page costs about what a static file
+    # does; it keeps the headers set by the middleware below it with the page.
+    "roles.cache.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Security headers before the page cache, so pages served from it carry them too.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Early, so a cached page costs little more than a static file; after CORS, whose
-    # headers depend on the caller's Origin and so are added to every response afresh.
-    "roles.cache.PageCacheMiddleware",
     "roles.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
