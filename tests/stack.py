@@ -92,12 +92,101 @@ def request(url, method="GET", data=None, headers=None):
         return Response(e.code, e.headers, e.read())
 
 
-class Stack:
+class OwnRedis:
+    """A Redis server of the test's own, so it can be stopped without harming anything."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of the test's own (initdb into a temporary directory), run as the
+    postgres user as PostgreSQL requires; stopping it harms no other test or service."""
+
     def __init__(self, workdir):
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+        self.data = Path(workdir) / "pgdata"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        Path(workdir).chmod(0o755)  # the postgres user must reach its data directory
+        self.data.mkdir()
+        shutil.chown(self.data, "postgres")
+        self.as_postgres(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
+
+    def as_postgres(self, *command):
+        user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+        result = subprocess.run([*user, *map(str, command)], capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"{command[0]} failed: {result.stderr or result.stdout}")
+
+    def start(self):
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.as_postgres(
+            self.bin / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.data / "log",
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self):
+        self.as_postgres(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+
+def wait_for_port(port, timeout=20):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing listens on {port} after {timeout} s") from None
+            time.sleep(0.1)
+
+
+class Stack:
+    def __init__(
+        self, workdir, database_url=None, redis_url=None, apps=2, workers=1, varnish=True
+    ):
         self.workdir = Path(workdir)
         self.processes = []
+        self.apps, self.workers, self.varnish = apps, workers, varnish
         self.varnish_port = free_port()
-        self.database_url, self.drop_database = self.make_database()
+        if database_url:
+            self.database_url, self.drop_database = database_url, lambda: None
+        else:
+            self.database_url, self.drop_database = self.make_database()
+        self.redis_url = redis_url or f"redis://127.0.0.1:6379/{REDIS_DB}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tpmsite.settings.production",
@@ -105,7 +194,7 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "HTTPS": "false",
             "DATABASE_URL": self.database_url,
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "REDIS_URL": self.redis_url,
             "FRONTEND_CACHE_URL": f"http://127.0.0.1:{self.varnish_port}",
         }
 
@@ -155,44 +244,15 @@ class Stack:
         return self.manage("shell", "--no-imports", "-c", code).strip()
 
     def start(self):
-        subprocess.run(
-            ["redis-cli", "-n", str(REDIS_DB), "flushdb"], check=True, capture_output=True
-        )
+        self.flush_redis()
         self.manage("migrate", "--noinput")
         self.manage("load_module")
         self.manage("collectstatic", "--noinput", "-v0")
-        self.app_ports = [free_port(), free_port()]
-        for port in self.app_ports:
-            self.spawn(
-                BIN / "gunicorn",
-                "--pythonpath",
-                "site",
-                "tpmsite.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--no-control-socket",
-            )
-        vcl = self.workdir / "varnish.vcl"
-        source = (ROOT / "deploy" / "varnish.vcl").read_text()
-        vcl.write_text(source.replace('.port = "8000";', f'.port = "{self.app_ports[0]}";'))
-        # varnishd compiles the VCL as its own unprivileged user.
-        self.workdir.chmod(0o755)
-        vcl.chmod(0o644)
-        self.spawn(
-            "varnishd",
-            "-F",
-            "-n",
-            self.workdir / "varnish",
-            "-a",
-            f"127.0.0.1:{self.varnish_port}",
-            "-f",
-            vcl,
-            "-s",
-            "malloc,64m",
-        )
-        for base in (*self.app_urls, self.varnish_url):
+        self.app_ports = [free_port() for _ in range(self.apps)]
+        self.gunicorns = [self.spawn(*self.gunicorn(port)) for port in self.app_ports]
+        if self.varnish:
+            self.start_varnish()
+        for base in self.app_urls + ([self.varnish_url] if self.varnish else []):
             wait_for(base + "/healthz")
         self.token = self.shell(
             "from django.contrib.auth import get_user_model; from wagtail.models import APIToken;"
@@ -201,13 +261,38 @@ class Stack:
         )
         return self
 
+    def gunicorn(self, port):
+        address = f"127.0.0.1:{port}"
+        options = ["--bind", address, "--workers", self.workers, "--no-control-socket"]
+        return BIN / "gunicorn", "--pythonpath", "site", "tpmsite.wsgi", *options
+
+    def start_varnish(self):
+        vcl = self.workdir / "varnish.vcl"
+        source = (ROOT / "deploy" / "varnish.vcl").read_text()
+        vcl.write_text(source.replace('.port = "8000";', f'.port = "{self.app_ports[0]}";'))
+        # varnishd compiles the VCL as its own unprivileged user.
+        self.workdir.chmod(0o755)
+        vcl.chmod(0o644)
+        address = f"127.0.0.1:{self.varnish_port}"
+        workdir = self.workdir / "varnish"
+        self.spawn("varnishd", "-F", "-n", workdir, "-a", address, "-f", vcl, "-s", "malloc,64m")
+
+    def flush_redis(self):
+        subprocess.run(["redis-cli", "-u", self.redis_url, "flushdb"], capture_output=True)
+
     def spawn(self, *command):
         log = open(self.workdir / f"{len(self.processes)}.log", "wb")  # noqa: SIM115 - kept open for the process
-        self.processes.append(
-            subprocess.Popen(
-                [str(c) for c in command], cwd=ROOT, env=self.env, stdout=log, stderr=log
-            )
-        )
+        command = [str(c) for c in command]
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        self.processes.append(process)
+        return process
+
+    def worker_pids(self, app=0):
+        """The gunicorn workers of one app server (children of its master)."""
+        master = self.gunicorns[app].pid
+        return [
+            int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ]
 
     def stop(self):
         for process in self.processes:
@@ -217,7 +302,7 @@ class Stack:
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], capture_output=True)
+        self.flush_redis()
         self.drop_database()
 
     @property
