@@ -50,6 +50,13 @@ class Comparison:
         return [(role, self.column(role)) for role in self.roles]
 
 
+def published_roles():
+    """The table's columns: live, public roles in tree order."""
+    from roles.models import RolePage
+
+    return list(RolePage.objects.live().public().order_by("path"))
+
+
 def build_comparison(aspects=None, roles=None):
     """Build the matrix from live, public roles and aspects in page-tree order.
 
@@ -58,10 +65,10 @@ def build_comparison(aspects=None, roles=None):
     by default every live aspect is a row. ``roles`` likewise replaces the live roles.
     Queries: three for the whole table, whatever its size.
     """
-    from roles.models import AspectPage, AspectStatement, RolePage
+    from roles.models import AspectPage, AspectStatement
 
     if roles is None:
-        roles = list(RolePage.objects.live().public().order_by("path"))
+        roles = published_roles()
     if aspects is None:
         aspects = list(AspectPage.objects.live().public().order_by("path").defer_streamfields())
         statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects])
