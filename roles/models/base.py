@@ -111,15 +111,12 @@ class IndexPage(ModuleBasePage):
     class Meta:
         abstract = True
 
+    @cached_property
     def children(self):
-        """Published public children as their specific types, in one query."""
+        """Published public children as their specific types, in one query (read by the
+        listing templates only: the comparison page shows its table instead)."""
         pages = self.get_children().live().exclude(private_q()).order_by("path")
         return specific_pages(pages, self.specific_class.allowed_subpage_models())
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.children()
-        return context
 
 
 def latest(*dates):
