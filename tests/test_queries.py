@@ -53,6 +53,9 @@ READS = {
     "API v3 pages": lambda m: "/api/v3/pages/",
     "API v2 aspect detail": lambda m: f"/api/v2/pages/{m.aspects[0].pk}/",
     "API v2 lesson detail": lambda m: f"/api/v2/pages/{m.lessons[-1].pk}/",
+    # One page type matches: a results page costs a query per type shown (four at most).
+    "search": lambda m: "/search/?q=aspect",
+    "sitemap": lambda m: "/sitemap.xml",
 }
 
 
