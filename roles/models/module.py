@@ -250,9 +250,9 @@ class LessonPage(ModuleBasePage):
         """Build every comparison block's table at once: one query for the roles and one for
         the statements, however many blocks and chosen aspects the lesson has."""
         values = [block.value for block in self.body if block.block_type == "comparison"]
-        aspects = [aspect for value in values for aspect in value.chosen_aspects()]
         if not values:
             return
+        aspects = [aspect for value in values for aspect in value.chosen_aspects()]
         prefetch_related_objects(aspects, "statements")
         roles = published_roles()
         for value in values:
