@@ -6,12 +6,48 @@ from wagtail import blocks
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
+def searchable_text(block, raw):
+    """``block.get_searchable_content`` of a value still in its stored form, without reading
+    chosen pages from the database: choosers contribute no text anyway."""
+    if isinstance(block, blocks.ChooserBlock):
+        return []
+    if isinstance(block, (blocks.StructBlock, blocks.ListBlock)) and not block.search_index:
+        return []
+    if isinstance(block, blocks.StructBlock):
+        return [
+            text
+            for name, child in block.child_blocks.items()
+            for text in (
+                searchable_text(child, raw[name])
+                if name in raw
+                else child.get_searchable_content(child.get_default())
+            )
+        ]
+    if isinstance(block, blocks.ListBlock):
+        return [
+            text
+            for item in raw
+            for text in searchable_text(
+                block.child_block,
+                item["value"] if block._item_is_in_block_format(item) else item,
+            )
+        ]
+    return block.get_searchable_content(block.to_python(raw))
+
+
 class ComparisonValue(blocks.StructValue):
+    prepared = None  # the table, when the lesson has built all of its tables at once
+
+    def chosen_aspects(self):
+        return [page for page in self["aspects"] if page and page.live]
+
     def comparison(self):
         """The chosen aspects as a table, built from the same data as the full comparison."""
         from roles.comparison import build_comparison
 
-        return build_comparison(aspects=[page for page in self["aspects"] if page and page.live])
+        if self.prepared is not None:
+            return self.prepared
+        return build_comparison(aspects=self.chosen_aspects())
 
 
 class ParagraphBlock(blocks.RichTextBlock):

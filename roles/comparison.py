@@ -50,6 +50,13 @@ class Comparison:
         return [(role, self.column(role)) for role in self.roles]
 
 
+def published_roles():
+    """The table's columns: live, public roles in tree order."""
+    from roles.models import RolePage
+
+    return list(RolePage.objects.live().public().order_by("path"))
+
+
 def build_comparison(aspects=None, roles=None):
     """Build the matrix from live, public roles and aspects in page-tree order.
 
@@ -58,21 +65,28 @@ def build_comparison(aspects=None, roles=None):
     by default every live aspect is a row. ``roles`` likewise replaces the live roles.
     Queries: three for the whole table, whatever its size.
     """
-    from roles.models import AspectPage, AspectStatement, RolePage
+    from roles.models import AspectPage, AspectStatement
 
     if roles is None:
-        roles = list(RolePage.objects.live().public().order_by("path"))
+        roles = published_roles()
     if aspects is None:
         aspects = list(AspectPage.objects.live().public().order_by("path").defer_streamfields())
-        statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects])
+        # Plain values: a large table has hundreds of cells, and model instances are costly.
+        statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects]).values_list(
+            "page_id", "role_id", "statement"
+        )
     else:
         # In-memory statements: a preview renders the editor's unsaved rows.
-        statements = [s for aspect in aspects for s in aspect.statements.all()]
+        statements = [
+            (s.page_id, s.role_id, s.statement)
+            for aspect in aspects
+            for s in aspect.statements.all()
+        ]
 
     by_cell = {}
-    for s in statements:
+    for page_id, role_id, statement in statements:
         # With duplicate rows for one role the first (in the editor's order) wins.
-        by_cell.setdefault((s.page_id, s.role_id), s.statement)
+        by_cell.setdefault((page_id, role_id), statement)
     # An aspect being previewed before its first save has no pk; key its cells by None.
     rows = [
         Row(aspect, [Cell(role, by_cell.get((aspect.pk, role.pk))) for role in roles])

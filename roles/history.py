@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry
 
 from roles.comparison import build_comparison
+from roles.queries import private_q
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -57,7 +58,7 @@ def page_history(page):
 
 def recent_changes(root, limit=10):
     """The latest publishes anywhere in the module that are still published."""
-    pages = Page.objects.descendant_of(root, inclusive=True).live().public()
+    pages = Page.objects.descendant_of(root, inclusive=True).live().exclude(private_q())
     return [_change(entry) for entry in publishes(page__in=pages)[:limit]]
 
 

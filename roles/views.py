@@ -8,9 +8,11 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from roles.models import AspectPage, CareerPathPage, LessonPage, RolePage
+from roles.queries import private_q
 
 MAX_QUERY = 200  # characters; longer queries are cut, not rejected
 SEARCHED_TYPES = (LessonPage, RolePage, AspectPage, CareerPathPage)
@@ -23,6 +25,7 @@ def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     results = page = None
     if query:
+        # Wagtail's public(), not private_q(): the search backend cannot translate a subquery.
         pages = Page.objects.live().public().type(*SEARCHED_TYPES).specific()
         results = pages.search(query)
         page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
@@ -31,6 +34,19 @@ def search(request):
         "roles/search.html",
         {"query": query, "results": page, "count": page.paginator.count if page else 0},
     )
+
+
+class ModuleSitemap(Sitemap):
+    """Wagtail's sitemap in three queries instead of one per page type.
+
+    A sitemap entry needs only the address and publish date, which every page has; the
+    specific pages are made without reading their own tables (Wagtail's default reads them).
+    """
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        pages = root.get_descendants(inclusive=True).live().exclude(private_q())
+        return pages.order_by("path").specific(defer=True)
 
 
 @require_GET

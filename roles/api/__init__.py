@@ -4,6 +4,7 @@ The v3 additions (roles.api.content, .bundle and .preview) are views of the same
 renders; they join Wagtail's own v3 endpoints in one Ninja API and one OpenAPI document.
 """
 
+from django.db.models import prefetch_related_objects
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -17,18 +18,27 @@ class ModulePagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's v2 pages endpoint, with child rows fetched in bulk.
 
     Stock v2 fetches an aspect's statements (and each statement's role) once per page, so a
-    listing's queries grew with its length.
+    listing's queries grew with its length, and a detail's with the number of statements.
     """
 
-    def get_queryset(self):
+    @staticmethod
+    def related_rows(model):
+        """The related rows each page of ``model`` shows in the API."""
         from roles.models import AspectPage, CareerPathPage
 
+        return {
+            AspectPage: ["statements__role"],
+            CareerPathPage: ["role", "steps__role"],
+        }.get(model, [])
+
+    def get_queryset(self):
         queryset = super().get_queryset()
-        if queryset.model is AspectPage:
-            queryset = queryset.prefetch_related("statements__role")
-        elif queryset.model is CareerPathPage:
-            queryset = queryset.select_related("role").prefetch_related("steps__role")
-        return queryset
+        return queryset.prefetch_related(*self.related_rows(queryset.model))
+
+    def get_object(self):
+        page = super().get_object()
+        prefetch_related_objects([page], *self.related_rows(type(page)))
+        return page
 
 
 api_v2 = WagtailAPIRouter("wagtailapi_v2")

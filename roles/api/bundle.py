@@ -1,5 +1,6 @@
 """The whole published module in one response, for static frontends and LMS imports."""
 
+from django.db.models import Prefetch
 from ninja import Router
 from wagtail import blocks
 from wagtail.api.v3.errors import problem_response
@@ -27,23 +28,46 @@ def _block_json(block, value):
     return block.get_api_representation(value)
 
 
-def lesson_body(lesson):
-    return [
-        {"type": child.block_type, "id": child.id, "value": _block_json(child.block, child.value)}
-        for child in lesson.body
+def lesson_bodies(lessons):
+    """Each lesson's body as JSON, keyed by lesson id.
+
+    Converting each body on its own reads its chosen pages: a query per lesson. Here each
+    block type is converted for all lessons at once, as Wagtail does within one body.
+    """
+    child_blocks = lessons[0].body.stream_block.child_blocks if lessons else {}
+    items = [
+        (lesson.pk, item)
+        for lesson in lessons
+        for item in lesson.body.raw_data
+        if item["type"] in child_blocks
     ]
+    values = [None] * len(items)
+    for type_name, block in child_blocks.items():
+        indexes = [i for i, (_, item) in enumerate(items) if item["type"] == type_name]
+        converted = block.bulk_to_python([items[i][1]["value"] for i in indexes])
+        for i, value in zip(indexes, converted, strict=True):
+            values[i] = value
+    bodies = {lesson.pk: [] for lesson in lessons}
+    for (pk, item), value in zip(items, values, strict=True):
+        block = child_blocks[item["type"]]
+        bodies[pk].append(
+            {"type": item["type"], "id": item.get("id"), "value": _block_json(block, value)}
+        )
+    return bodies
 
 
 @router.get("/module/", summary="The whole published module in one response")
 def module_bundle(request):
     """Module, roles, aspects with statements, career paths and lessons in order: everything
     a static frontend or an LMS import needs, published content only."""
-    from roles.models import CareerPathPage, ModulePage
+    from roles.models import CareerPathPage, CareerStep, ModulePage
 
     module = ModulePage.objects.live().public().first()
     if module is None:
         return problem_response(status=404, title="Not found", detail="No module is published.")
     matrix = build_comparison()
+    lessons = module.lessons()
+    bodies = lesson_bodies(lessons)
     html = expand_db_html
     payload = {
         "module": {
@@ -86,7 +110,7 @@ def module_bundle(request):
             for path in CareerPathPage.objects.live()
             .public()
             .select_related("role")
-            .prefetch_related("steps__role")
+            .prefetch_related(Prefetch("steps", CareerStep.objects.select_related("role")))
             .order_by("path")
         ],
         "lessons": [
@@ -97,9 +121,9 @@ def module_bundle(request):
                 "summary": lesson.summary,
                 "url": lesson.get_url(),
                 "reading_minutes": lesson.reading_minutes,
-                "body": lesson_body(lesson),
+                "body": bodies[lesson.pk],
             }
-            for number, lesson in enumerate(module.lessons(), start=1)
+            for number, lesson in enumerate(lessons, start=1)
         ],
     }
     return conditional_json(request, payload, module.last_updated)

@@ -7,12 +7,13 @@ from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.forms import ModulePageForm
 from roles.history import page_history
+from roles.queries import ModulePageManager, private_q, specific_pages
 
 MODULE_SUBJECT = "part of a learning module on Technical Program and Technical Project Managers"
 
@@ -32,9 +33,37 @@ class ModuleBasePage(Page):
     )
 
     base_form_class = ModulePageForm
+    objects = ModulePageManager()
 
     class Meta:
         abstract = True
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with each child read as its specific type in one query (Wagtail
+        reads the base row, then the specific one). Other children go the usual way."""
+        models = self.specific_class.allowed_subpage_models() if path_components else []
+        if not models:
+            return super().route(request, path_components)
+        found = specific_pages(self.get_children().filter(slug=path_components[0]), models)
+        if not found:
+            return super().route(request, path_components)  # a 404, the way Wagtail says it
+        child = found[0]
+        child._cached_parent_obj = self  # as Wagtail does: get_parent() needs no query
+        return child.route(request, path_components[1:])
+
+    def get_view_restrictions(self):
+        """The restrictions on this page and its ancestors, in one query.
+
+        Wagtail reads the ancestors first to swap aliases for their source pages; their paths
+        are prefixes of this page's own, so the aliases are found by a join instead.
+        """
+        prefixes = [
+            self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        return PageViewRestriction.objects.filter(
+            models.Q(page__path__in=prefixes, page__alias_of__isnull=True)
+            | models.Q(page__aliases__path__in=prefixes)
+        ).distinct()
 
     def render_result(self, request, status=200, **extra):
         """The page again, with the outcome of a form post in its context (nothing stored)."""
@@ -42,7 +71,7 @@ class ModuleBasePage(Page):
         context.update(extra)
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
-    @property
+    @cached_property  # read three times by base.html; an aspect's summary costs queries
     def meta_description(self):
         """For search engines and link previews: the editor's own, else the page's summary."""
         summary = " ".join(strip_tags(self.summary_text()).split())[:300]
@@ -82,13 +111,12 @@ class IndexPage(ModuleBasePage):
     class Meta:
         abstract = True
 
+    @cached_property
     def children(self):
-        return self.get_children().live().public().specific().order_by("path")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.children()
-        return context
+        """Published public children as their specific types, in one query (read by the
+        listing templates only: the comparison page shows its table instead)."""
+        pages = self.get_children().live().exclude(private_q()).order_by("path")
+        return specific_pages(pages, self.specific_class.allowed_subpage_models())
 
 
 def latest(*dates):

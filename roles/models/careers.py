@@ -1,6 +1,7 @@
 """Career paths: where each role can lead, as ordered steps."""
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
@@ -57,6 +58,16 @@ class CareerPathPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if self.pk:
+            # The template shows each step's role and the path's own: one query for all.
+            prefetch_related_objects([self], "steps")
+            steps = list(self.steps.all())
+            roles = self._meta.get_field("role").related_model.objects.in_bulk(
+                {self.role_id, *(step.role_id for step in steps)} - {None}
+            )
+            for step in steps:
+                step.role = roles.get(step.role_id)
+            self.role = roles.get(self.role_id)
         # A linked role that is no longer published must not become a dead link.
         context["role"] = self.role if self.role and self.role.live else None
         return context

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -84,7 +85,8 @@ class RolePage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["statements"] = build_comparison().column(self)
+        # Only this role's column is shown: the other roles need not be read.
+        context["statements"] = build_comparison(roles=[self]).column(self)
         return context
 
 
@@ -193,7 +195,17 @@ class AspectPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["comparison"] = build_comparison(aspects=[self])
+        if self.pk:
+            # The table and the meta description both read the statements: once, then.
+            prefetch_related_objects([self], "statements")
+        context["comparison"] = comparison = build_comparison(aspects=[self])
+        # The description names each statement's role; the table has read the live ones.
+        table_roles = {role.pk: role for role in comparison.roles}
+        statements = list(self.statements.all())
+        for statement in statements:
+            if statement.role_id in table_roles and not AspectStatement.role.is_cached(statement):
+                statement.role = table_roles[statement.role_id]
+        prefetch_related_objects(statements, "role")
         return context
 
 

@@ -3,7 +3,7 @@
 import math
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from wagtail.admin.panels import FieldPanel
@@ -12,10 +12,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES
-from roles.comparison import build_comparison
+from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
+from roles.comparison import build_comparison, published_roles
 from roles.history import recent_changes
 from roles.infographic import render_svg
+from roles.queries import private_q, specific_pages
 
 from .assessment import SelfAssessmentPage
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
@@ -77,8 +78,18 @@ class ModulePage(ModuleBasePage):
             .aggregate(latest=Max("last_published_at"))["latest"]
         )
 
+    @cached_property
+    def sections(self):
+        """Published public children in tree order, as their specific types, in one query: the
+        lessons, the comparison, the assessment and the navigation all come from here."""
+        pages = self.get_children().live().exclude(private_q()).order_by("path")
+        return specific_pages(pages, self.allowed_subpage_models())
+
     def lessons(self):
-        return LessonPage.objects.child_of(self).live().public().order_by("path")
+        return [page for page in self.sections if isinstance(page, LessonPage)]
+
+    def first_section(self, model):
+        return next((page for page in self.sections if isinstance(page, model)), None)
 
     def summary_text(self):
         return self.lead
@@ -96,7 +107,7 @@ class ModulePage(ModuleBasePage):
             "learningResourceType": "Learning module",
             "hasPart": [
                 {"@type": "Article", "name": lesson.title, "url": lesson.get_full_url(request)}
-                for lesson in self.lessons().defer_streamfields()
+                for lesson in self.lessons()
             ],
         }
 
@@ -104,8 +115,8 @@ class ModulePage(ModuleBasePage):
         context = super().get_context(request, *args, **kwargs)
         context["recent_changes"] = recent_changes(self)
         context["comparison"] = comparison = build_comparison()
-        context["comparison_page"] = ComparisonPage.objects.live().public().first()
-        context["assessment"] = SelfAssessmentPage.objects.live().public().first()
+        context["comparison_page"] = self.first_section(ComparisonPage)
+        context["assessment"] = self.first_section(SelfAssessmentPage)
         context["lessons"] = self.lessons()
         context["roles"] = comparison.roles  # the table's columns: already fetched, same order
         # Safe to inline: render_svg escapes every piece of text it draws.
@@ -168,7 +179,15 @@ class LessonPage(ModuleBasePage):
 
     @property
     def reading_minutes(self):
-        text = " ".join(self.body.stream_block.get_searchable_content(self.body))
+        # From the stored JSON: converting the body would read its chosen pages, a query per
+        # lesson in the module's list, for no words.
+        child_blocks = self.body.stream_block.child_blocks
+        text = " ".join(
+            word
+            for item in self.body.raw_data
+            if item["type"] in child_blocks
+            for word in searchable_text(child_blocks[item["type"]], item["value"])
+        )
         return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     @cached_property
@@ -177,13 +196,18 @@ class LessonPage(ModuleBasePage):
 
         A draft being previewed is not among them, so its number is None.
         """
-        siblings = list(
-            LessonPage.objects.sibling_of(self)
-            .live()
-            .public()
-            .order_by("path")
-            .defer_streamfields()
-        )
+        parent = self.get_parent()
+        if isinstance(parent, ModulePage):
+            # Served through the module page, which has read its children for the navigation.
+            siblings = parent.lessons()
+        else:
+            siblings = list(
+                LessonPage.objects.sibling_of(self)
+                .live()
+                .public()
+                .order_by("path")
+                .defer_streamfields()
+            )
         ids = [lesson.pk for lesson in siblings]
         if self.pk not in ids:
             return None, len(siblings), None, None
@@ -223,8 +247,21 @@ class LessonPage(ModuleBasePage):
             "right_text": options[right]["text"] if right is not None else "",
         }
 
+    def prepare_comparisons(self):
+        """Build every comparison block's table at once: one query for the roles and one for
+        the statements, however many blocks and chosen aspects the lesson has."""
+        values = [block.value for block in self.body if block.block_type == "comparison"]
+        if not values:
+            return
+        aspects = [aspect for value in values for aspect in value.chosen_aspects()]
+        prefetch_related_objects(aspects, "statements")
+        roles = published_roles()
+        for value in values:
+            value.prepared = build_comparison(aspects=value.chosen_aspects(), roles=roles)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self.prepare_comparisons()
         number, total, previous, following = self.sequence
         context.update(lesson_number=number, lesson_count=total, previous=previous, next=following)
         return context

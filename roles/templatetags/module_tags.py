@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from roles.queries import private_q
+
 register = template.Library()
 
 
@@ -13,9 +15,16 @@ def main_nav(context):
     """The site's sections: the home page's published children marked 'show in menus'."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    root = site.root_page if site else None
-    items = root.get_children().live().public().in_menu() if root else []
+    # Wagtail keeps the specific root it routed through; its children, read once, also give a
+    # lesson its previous and next.
+    root = site.root_page.specific if site else None
     path = getattr(context.get("page"), "path", None) or ""
+    if hasattr(root, "sections"):
+        items = [child for child in root.sections if child.show_in_menus]
+    elif root:
+        items = root.get_children().live().exclude(private_q()).in_menu()
+    else:
+        items = []
     return {
         "root": root,
         "root_is_current": bool(root) and path == root.path,

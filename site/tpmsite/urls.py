@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from roles.api import api_v2, register_v3_routes
-from roles.views import healthz, robots_txt, search
+from roles.views import ModuleSitemap, healthz, robots_txt, search
 
 register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v2/", api_v2.urls),
     path("api/v3/", api_v3.urls),
     path("search/", search, name="search"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": ModuleSitemap}}),
     path("robots.txt", robots_txt),
     path("healthz", healthz),
 ]
