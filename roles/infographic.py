@@ -5,7 +5,6 @@ by a character budget per column (no font metrics server-side), so long statemen
 band instead of overflowing it. Everything interpolated is XML-escaped.
 """
 
-import textwrap
 from xml.sax.saxutils import escape
 
 WIDTH = 1200
@@ -17,7 +16,26 @@ PALETTE = ["#0b5cad", "#8a3b00", "#1f6f43", "#6b2d8f", "#a11f4c", "#4a5360"]
 
 
 def _lines(text, width_px):
-    return textwrap.wrap(text, width=max(8, int(width_px / CHAR))) or [""]
+    """Greedy word wrap to a character budget. textwrap.wrap does the same but took a third
+    of the module page's render time for a 60 × 10 table."""
+    width = max(8, int(width_px / CHAR))
+    lines, current = [], ""
+    for word in text.split():
+        while len(word) > width:  # a word longer than the line is cut, as textwrap does
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if current and len(current) + 1 + len(word) <= width:
+            current += " " + word
+        else:
+            if current:
+                lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
 
 
 def _text(x, y, lines, **attrs):
