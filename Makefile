@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run serve test lint screenshots bench
+.PHONY: run serve test lint screenshots bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,8 @@ screenshots: $(VENV)/.installed-test
 # docs/benchmarks.md. Needs PostgreSQL, Redis, wrk, varnishd and nginx on this machine.
 bench: $(VENV)/.installed-test
 	$(BIN)/python scripts/bench.py
+
+# Five minutes of 64 connections against gunicorn on PostgreSQL + Redis while an editor
+# publishes every few seconds (docs/reliability.md). SOAK_SECONDS / SOAK_CONNECTIONS adjust it.
+soak: $(VENV)/.installed-test
+	$(BIN)/python scripts/soak.py
