@@ -6,36 +6,35 @@ module page, the table, the infographic, the role pages and the API all show the
 statements, and lessons link their neighbours by title. So any publish, unpublish, move,
 delete or privacy change invalidates the whole site rather than guessing at dependencies:
 
-- in the response cache by bumping a *generation* number that is part of every entry, so
-  every app server sees the change at once (it lives in the same Redis);
+- in the response cache by bumping a *generation* number that is part of every entry, kept
+  in Redis and announced on a Redis channel, so every app server sees the change at once
+  (roles/redis_cache.py);
 - in the HTTP cache by purging every live page's URLs and the API read endpoints.
 
 Why not Django's CacheMiddleware: its entries cannot be invalidated by content (only by
-expiry), and each hit takes two cache round trips; here a hit takes one (MGET of the
-generation and the entry), which matters when a hit should cost about as much as a static
-file.
+expiry), and each hit takes two cache round trips. Here a hit is served from the worker's
+memory once the worker has seen the page under the current generation, and from Redis
+otherwise, so a cached page costs about what a static file does.
 """
 
-import functools
 import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from redis.exceptions import RedisError
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from roles.redis_cache import GENERATION_KEY, bump_generation, invalidations
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
 # Never cached at either layer: the admin, previews, health checks, document downloads
 # (which check permissions) and Wagtail's password form.
 BYPASS_PREFIXES = (
@@ -51,57 +50,6 @@ API_READ_PATHS = ("/api/v3/comparison/", "/api/v3/module/", "/api/v2/pages/", "/
 # A stored page keeps every header, as a hit skips the middleware that set them
 # (Content-Security-Policy, X-Frame-Options …), except these, which are per response.
 PER_RESPONSE = {"set-cookie", "x-page-cache", "date", "expires"}
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django makes a new redis.Redis object for every cache call, which costs about as much
-    as serving a static file; one per connection pool is enough (redis.Redis is thread-safe)."""
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if (client := clients.get(id(pool))) is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class FailSafeRedisCache(RedisCache):
-    """Django's Redis cache, except that Redis being away is a cache miss, logged, never an
-    error page: the database can answer everything the cache would (Wagtail keeps site root
-    paths in the cache, so without this every page would fail with Redis)."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
-
-
-def _fail_safe(name, fallback):
-    method = getattr(RedisCache, name)
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except RedisError:
-            logger.warning("Cache unavailable for %s; carrying on without it", name, exc_info=True)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
-
-    setattr(FailSafeRedisCache, name, wrapper)
-
-
-for _name, _fallback in {
-    "get": lambda key, default=None, version=None: default,
-    "get_many": {},
-    "has_key": False,
-    "add": False,
-    "set": None,
-    "set_many": [],
-    "touch": False,
-    "delete": False,
-    "delete_many": None,
-    "clear": None,
-}.items():
-    _fail_safe(_name, _fallback)
 
 
 def seconds():
@@ -158,18 +106,37 @@ class PageCacheMiddleware:
             key = entry_key(request)
         except DisallowedHost:  # CommonMiddleware answers it with a 400
             return self.get_response(request)
-        found = cache.get_many([GENERATION_KEY, key])  # {} when the cache is down
-        # Rendered under the generation current when the request *started*: a publish during
-        # the render makes this entry stale at once instead of keeping old content.
-        generation = found.get(GENERATION_KEY, 0)
-        entry = found.get(key)
+        local = invalidations(caches["default"])
+        if local is None:  # a cache of this process only (development, tests)
+            found = cache.get_many([GENERATION_KEY, key])
+            generation, entry = found.get(GENERATION_KEY, 0), found.get(key)
+        else:
+            # Rendered under the generation current when the request *started*: a publish
+            # during the render makes this entry stale at once instead of keeping old content.
+            generation = local.current()
+            if generation is None:  # Redis is away: nothing can be checked or kept
+                return self.uncached(request)
+            if entry := local.page(key, generation):
+                return self.rebuild(entry)
+            entry = cache.get(key)
         if entry and entry[0] == generation:
+            if local:
+                local.keep(key, entry)
             return self.rebuild(entry)
         response = self.get_response(request)
         if is_shareable_response(request, response):
             patch_cache_control(response, public=True, max_age=0, s_maxage=ttl)
             headers = [(h, v) for h, v in response.items() if h.lower() not in PER_RESPONSE]
-            cache.set(key, (generation, headers, response.content), ttl)
+            entry = (generation, headers, response.content)
+            cache.set(key, entry, ttl)
+            if local:
+                local.keep(key, entry)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def uncached(self, request):
+        response = self.get_response(request)
+        if is_shareable_response(request, response):
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -179,16 +146,6 @@ class PageCacheMiddleware:
         response = HttpResponse(content, headers=dict(headers))
         response["X-Page-Cache"] = "hit"
         return response
-
-
-def bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # first change since the cache started (or was flushed)
-        cache.add(GENERATION_KEY, 0, timeout=None)
-        cache.incr(GENERATION_KEY)
-    except Exception:
-        logger.exception("Could not invalidate the page cache")
 
 
 def full_url(url_path):
@@ -224,7 +181,7 @@ def purge_http_cache(old_urls=()):
 def content_changed(instance=None, url_path_before=None, instance_before=None, **kwargs):
     """Invalidate both layers now and again after the transaction commits: a request that
     reads between the two would otherwise keep pre-commit content under the new generation."""
-    bump_generation()
+    bump_generation(caches["default"])
     old = getattr(connection, "page_cache_old_urls", set())
     for url_path in (
         getattr(instance, "url_path", None) if isinstance(instance, Page) else None,
@@ -240,7 +197,7 @@ def content_changed(instance=None, url_path_before=None, instance_before=None, *
 
 
 def after_commit():
-    bump_generation()
+    bump_generation(caches["default"])
     old_urls, connection.page_cache_old_urls = (
         getattr(connection, "page_cache_old_urls", ()),
         set(),

@@ -157,7 +157,7 @@ def test_responses_setting_cookies_or_errors_are_not_kept(client, module):
 def test_the_site_keeps_serving_when_the_cache_is_down(client, module, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "roles.cache.FailSafeRedisCache",
+            "BACKEND": "roles.redis_cache.FailSafeRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }

@@ -33,7 +33,7 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             # Django's Redis cache, but an outage is a miss (logged), not an error page.
-            "BACKEND": "roles.cache.FailSafeRedisCache",
+            "BACKEND": "roles.redis_cache.FailSafeRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "tpm",
             # An unreachable Redis must cost a request little, not hang it.

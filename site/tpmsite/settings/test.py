@@ -16,7 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # REDIS_URL runs the suite against Redis, as CI's second run does.
 CACHES = {
-    "default": {"BACKEND": "roles.cache.FailSafeRedisCache", "LOCATION": REDIS}
+    "default": {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": REDIS}
     if (REDIS := os.environ.get("REDIS_URL"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
