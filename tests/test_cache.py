@@ -1,11 +1,15 @@
 """The whole-page cache in one process: what is kept, what never is, and what drops it."""
 
+import os
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
 
+from roles.redis_cache import GENERATION_KEY, FailSafeRedisCache, bump_generation, invalidations
 from tests import factories
 from tests.conftest import build_module
 
@@ -175,3 +179,47 @@ def test_a_new_lesson_appears_as_next_on_the_cached_last_lesson(client, module):
     new = factories.LessonPageFactory(parent=module.home, title="A brand new lesson")
     new.save_revision().publish()
     assert b"A brand new lesson" in client.get(last.url).content
+
+
+@pytest.fixture
+def redis_caches():
+    """Two Redis cache objects, as two app servers have: each with its own Invalidations."""
+    from tests.stack import redis_up
+
+    if not redis_up():
+        if os.environ.get("CI") == "true":
+            pytest.fail("needs Redis on 127.0.0.1:6379")
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    params = {"LOCATION": "redis://127.0.0.1:6379/10", "KEY_PREFIX": f"t{os.getpid()}"}
+    first, second = (FailSafeRedisCache(params["LOCATION"], params) for _ in range(2))
+    first.clear()
+    yield first, second
+    first.clear()
+
+
+def test_a_publish_elsewhere_is_seen_by_the_next_request_here(redis_caches):
+    here, elsewhere = redis_caches
+    local = invalidations(here)
+    before = local.current()
+    bump_generation(elsewhere)
+    assert local.current() == before + 1  # announced, no waiting
+
+
+def test_an_unannounced_change_is_noticed_within_a_second(redis_caches):
+    here, elsewhere = redis_caches
+    local = invalidations(here)
+    before = local.current()
+    elsewhere.incr(GENERATION_KEY)  # as if the announcement were lost
+    time.sleep(local.RECHECK_SECONDS + 0.1)
+    assert local.current() == before + 1
+
+
+def test_after_redis_loses_everything_old_pages_can_never_match(redis_caches):
+    here, _ = redis_caches
+    local = invalidations(here)
+    old = local.current()
+    local.keep("page", (old, [], b"old content"))
+    here.clear()  # what a Redis restart without persistence does
+    local.checked_at = 0  # the next request re-reads the generation
+    assert local.current() != old
+    assert local.page("page", local.current()) is None
