@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from tests.stack import OwnPostgres, OwnRedis, Stack, redis_up, request
+from tests.servers import OwnPostgres, OwnRedis
+from tests.stack import Stack, redis_up, request
 
 PAGES = ["/", "/comparison/", "/api/v3/comparison/"]
 
