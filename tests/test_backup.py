@@ -231,3 +231,12 @@ def test_force_replaces_the_content_with_the_backups(backup_file):
     factories.UserFactory()
     call_command("restore", backup_file, force=True, verbosity=0)
     assert rows() == before
+
+
+def test_a_file_missing_from_storage_is_named_and_the_rest_backed_up(content, tmp_path, capsys):
+    _, _, document = content
+    default_storage.delete(document.file.name)
+    call_command("backup", output=tmp_path / "b.tar.gz")
+    captured = capsys.readouterr()
+    assert f"{document.file.name}: not in the media storage" in captured.err
+    assert "and 1 media files" in captured.out
