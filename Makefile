@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run serve test lint screenshots bench soak
+.PHONY: run serve test lint screenshots bench soak backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ serve: $(VENV)/.installed
 	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
 	$(BIN)/gunicorn --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+# Everything editors made, media files included, to one file under backups/ (OUTPUT=path to
+# choose). Restore wants an empty database: point DATABASE_URL at a new one, or pass FORCE=1.
+backup: $(VENV)/.installed
+	$(MANAGE) backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/tpm-<date>-<time>.tar.gz"; exit 2; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) restore "$(FILE)" $(if $(FORCE),--force)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.actions.publish_revision import PublishPermissionError
-from wagtail.models import PageLogEntry, WorkflowState
+from wagtail.models import PageLogEntry, Revision, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.conftest import edit_form_data
@@ -206,3 +206,32 @@ def test_every_audited_action_appears_in_site_history(
     report = admin_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
     for label in ("Unpublished", "Locked", "Approved", "Rejected", "Reverted"):
         assert label in report, label
+
+
+def test_a_scheduler_run_that_fails_half_way_publishes_nothing(client, module, capsys):
+    lessons = module.lessons[:2]
+    for lesson in lessons:
+        lesson.title = f"Scheduled {lesson.slug}"
+        lesson.go_live_at = timezone.now() + datetime.timedelta(days=1)
+        lesson.save_revision().publish()
+    publish = Revision.publish
+    calls = []
+
+    def fail_second(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 2:
+            raise RuntimeError("storage unavailable")
+        return publish(self, *args, **kwargs)
+
+    later = timezone.now() + datetime.timedelta(days=2)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch.object(Revision, "publish", fail_second),
+    ):
+        call_command("run_scheduler", once=True, verbosity=0)
+    assert len(calls) == 2
+    assert "publish_scheduled failed: storage unavailable" in capsys.readouterr().err
+    home = client.get(module.home.url).content.decode()
+    for lesson in lessons:
+        assert lesson.title not in home
+        assert "wagtail.publish.scheduled" not in actions(lesson)

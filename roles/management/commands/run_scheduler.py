@@ -2,6 +2,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 
 class Command(BaseCommand):
@@ -19,7 +20,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Scheduler: publishing scheduled pages every {interval} s.")
         while True:
             try:
-                call_command("publish_scheduled", verbosity=0)
+                # All or nothing, as every bulk command here: a page that fails to publish
+                # takes the run's other changes back with it, and the next run retries them
+                # all, rather than leaving some pages switched over and some not.
+                with transaction.atomic():
+                    call_command("publish_scheduled", verbosity=0)
             except Exception as exc:  # noqa: BLE001 - keep scheduling through a bad run
                 self.stderr.write(f"Scheduler: publish_scheduled failed: {exc}")
             if once:
