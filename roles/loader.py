@@ -11,8 +11,11 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
+from wagtail.fields import RichTextField
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
+from roles.blocks import RICH_TEXT_FEATURES
 from roles.models import (
     AspectPage,
     AspectStatement,
@@ -29,6 +32,14 @@ from roles.models import (
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
 LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison", "knowledge_check"}
+# Rich text inside lesson blocks: (block type, key in its value or None for the value itself).
+RICH_BLOCK_PARTS = {"paragraph": None, "takeaway": "text", "knowledge_check": "explanation"}
+
+
+def clean_rich_text(html):
+    """The file's HTML through the same allow-list as the editor and the API: the loader
+    publishes without moderation, so a script or handler in the file must not reach a page."""
+    return DbHTMLConverter(RICH_TEXT_FEATURES).clean(html)[0]
 
 
 class ContentError(Exception):
@@ -214,6 +225,9 @@ class Loader:
     def _create(self, parent, model, item, roles=None, aspects=None):
         nested = {"statements", "steps", "body", "role", "questions"}
         fields = {k: v for k, v in item.items() if k not in nested}
+        for name, value in fields.items():
+            if isinstance(model._meta.get_field(name), RichTextField):
+                fields[name] = clean_rich_text(value)
         page = model(**fields)
         if model is AspectPage:
             # sort_order is not filled in when a list is assigned, so give the file's order.
@@ -268,6 +282,12 @@ class Loader:
         ((kind, value),) = block.items()
         if kind == "comparison":
             value = {**value, "aspects": [aspects[slug].pk for slug in value["aspects"]]}
+        if kind in RICH_BLOCK_PARTS:
+            part = RICH_BLOCK_PARTS[kind]
+            if part is None:
+                value = clean_rich_text(value)
+            elif value.get(part):
+                value = {**value, part: clean_rich_text(value[part])}
         return {"type": kind, "value": value}
 
     def _publish(self, page):

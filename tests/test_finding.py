@@ -41,6 +41,8 @@ def test_search_handles_empty_long_and_odd_queries(client, module):
     assert len(page.select_one("#search-query")["value"]) <= 200
     assert client.get("/search/?q=%E2%80%AE%F0%9F%98%80&page=999").status_code == 200
     assert client.get("/search/?q=x&page=abc").status_code == 200
+    # An unpaired double quote was a 500 from SQLite's FTS5 (found by tests/test_xss.py).
+    assert client.get('/search/?q=the "roadmap').status_code == 200
 
 
 def test_sitemap_lists_every_published_public_page_and_nothing_else(client, module):
