@@ -39,7 +39,9 @@ def _lines(text, width_px):
 
 
 def _text(x, y, lines, **attrs):
-    extra = "".join(f' {k.replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items())
+    extra = "".join(
+        f' {k.replace("_", "-")}="{escape(str(v), {chr(34): "&quot;"})}"' for k, v in attrs.items()
+    )
     spans = "".join(
         f'<tspan x="{x}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
