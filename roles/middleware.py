@@ -68,6 +68,8 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        if "no such table" in str(exception) or "no such column" in str(exception):
+            return None  # SQLite's word for a missing migration: a real server error (500)
         logger.error("Database unavailable: %s", exception)
         response = TemplateResponse(request, "503.html", status=503)
         response["Retry-After"] = "30"
