@@ -161,11 +161,14 @@ WHY = """\
   modules it pulls in) +19 MB, Pillow with pillow-heif +7 MB, on top of Django and Wagtail.
   Serving adds a few MB (the per-worker page memory holds at most 128 pages). The reference
   bakerydemo worker (~99 MB) has no API v3. Meeting 120 MB would mean dropping an API.
-- **Uncached module page.** It makes 10 queries at every size; what grows with the module is
-  Python work: building the table (one object per cell), rendering it with a history link per
-  cell, and drawing the infographic, each a few ms at 6 × 2 and 10–20 ms at 60 × 10, plus the
-  ORM compiling ten queries (~5 ms). Readers rarely pay it: a publish renders each page once,
-  then the page cache and Varnish serve it.
+- **Uncached module page.** Timed piece by piece at 6 × 2 on PostgreSQL (median of 15, the
+  whole request 28 ms): Wagtail's serving around the page (site and route lookup, middleware)
+  ~8 ms; the page's context ~15 ms, of which the module's sections (one wide query joining
+  the five child page tables, lesson bodies included for reading times) 5.5 ms, recent
+  changes 4 ms, the table 4 ms and "last updated" 1.4 ms; the template 4 ms. The ten queries
+  are about 7 ms of it. At 60 × 10 the table (one object and one history link per cell) and
+  the infographic grow with it. Readers rarely pay any of this: a publish makes each page
+  render once, then the page cache and Varnish serve it.
 - **Ratios.** Both sides of each ratio share two cores with wrk itself, so a busy machine
   moves them by tens of percent between runs; the module page is the largest response
   (~24 KB against the 10 KB stylesheet) and so has the lowest ratio of the pages.
