@@ -1,14 +1,12 @@
 """Load the module's content from a YAML file into published pages, once.
 
 Pages that already exist are left exactly as editors made them: the loader seeds a site, it
-never overwrites. Everything happens in one transaction, and the whole file is validated before
-the first write, so a bad file leaves the database untouched.
+never overwrites. Everything happens in one transaction, and the whole file is validated
+(roles/content_file.py) before the first write, so a bad file leaves the database untouched.
 """
 
 import datetime
-from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
@@ -16,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from roles.blocks import RICH_TEXT_FEATURES
+from roles.content_file import DEFAULT_FILE, ContentError, read
 from roles.models import (
     AspectPage,
     AspectStatement,
@@ -30,8 +29,6 @@ from roles.models import (
     SelfAssessmentPage,
 )
 
-DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
-LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison", "knowledge_check"}
 # Rich text inside lesson blocks: (block type, key in its value or None for the value itself).
 RICH_BLOCK_PARTS = {"paragraph": None, "takeaway": "text", "knowledge_check": "explanation"}
 
@@ -40,126 +37,6 @@ def clean_rich_text(html):
     """The file's HTML through the same allow-list as the editor and the API: the loader
     publishes without moderation, so a script or handler in the file must not reach a page."""
     return DbHTMLConverter(RICH_TEXT_FEATURES).clean(html)[0]
-
-
-class ContentError(Exception):
-    """The content file is unreadable or malformed; the message names where."""
-
-
-def _get(mapping, key, where, kind=str, required=True):
-    if not isinstance(mapping, dict):
-        raise ContentError(f"{where}: expected a mapping of fields, got {type(mapping).__name__}")
-    value = mapping.get(key)
-    if value is None or value == "":
-        if required:
-            raise ContentError(f"{where}.{key}: missing (required)")
-        return kind()
-    if not isinstance(value, kind):
-        raise ContentError(
-            f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__} ({value!r:.40})"
-        )
-    return value
-
-
-def _slugs(items, where):
-    slugs = [_get(item, "slug", f"{where}[{i}]") for i, item in enumerate(items)]
-    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
-    if duplicates:
-        raise ContentError(f"{where}: slug used more than once: {', '.join(duplicates)}")
-    return set(slugs)
-
-
-def validate(data):
-    """Check the whole file's shape and cross-references before anything is written."""
-    if not isinstance(data, dict):
-        raise ContentError("the file must be a YAML mapping with module, roles, aspects, ...")
-    _get(data, "published", "file", kind=datetime.date)
-    module = _get(data, "module", "file", kind=dict)
-    for key in ("title", "slug", "lead"):
-        _get(module, key, "module")
-    for section in ("roles_index", "comparison", "career_index"):
-        for key in ("title", "slug"):
-            _get(_get(data, section, "file", kind=dict), key, section)
-
-    roles = _get(data, "roles", "file", kind=list)
-    role_slugs = _slugs(roles, "roles")
-    for i, role in enumerate(roles):
-        for key in ("title", "definition", "summary"):
-            _get(role, key, f"roles[{i}]")
-
-    aspects = _get(data, "aspects", "file", kind=list)
-    aspect_slugs = _slugs(aspects, "aspects")
-    for i, aspect in enumerate(aspects):
-        _get(aspect, "title", f"aspects[{i}]")
-        statements = _get(aspect, "statements", f"aspects[{i}]", kind=dict)
-        for role_slug, text in statements.items():
-            if role_slug not in role_slugs:
-                raise ContentError(f"aspects[{i}].statements: unknown role {role_slug!r}")
-            if not isinstance(text, str) or not text.strip():
-                raise ContentError(f"aspects[{i}].statements.{role_slug}: must be non-empty text")
-
-    paths = _get(data, "career_paths", "file", kind=list)
-    _slugs(paths, "career_paths")
-    for i, path in enumerate(paths):
-        where = f"career_paths[{i}]"
-        _get(path, "title", where)
-        refs = [path.get("role")]
-        for j, step in enumerate(_get(path, "steps", where, kind=list)):
-            _get(step, "title", f"{where}.steps[{j}]")
-            refs.append(step.get("role"))
-        for ref in refs:
-            if ref is not None and ref not in role_slugs:
-                raise ContentError(f"{where}: unknown role {ref!r}")
-
-    assessment = _get(data, "self_assessment", "file", kind=dict)
-    for key in ("title", "slug"):
-        _get(assessment, key, "self_assessment")
-    for i, question in enumerate(_get(assessment, "questions", "self_assessment", kind=list)):
-        where = f"self_assessment.questions[{i}]"
-        _get(question, "text", where)
-        answers = _get(question, "answers", where, kind=list)
-        if len(answers) < 2:
-            raise ContentError(f"{where}.answers: give at least two")
-        for j, answer in enumerate(answers):
-            for ref in _get(answer, "weights", f"{where}.answers[{j}]", kind=dict):
-                if ref not in role_slugs:
-                    raise ContentError(f"{where}.answers[{j}].weights: unknown role {ref!r}")
-
-    lessons = _get(data, "lessons", "file", kind=list)
-    _slugs(lessons, "lessons")
-    for i, lesson in enumerate(lessons):
-        _get(lesson, "title", f"lessons[{i}]")
-        for j, block in enumerate(_get(lesson, "body", f"lessons[{i}]", kind=list)):
-            where = f"lessons[{i}].body[{j}]"
-            if not isinstance(block, dict) or len(block) != 1:
-                raise ContentError(f"{where}: expected one block, e.g. 'paragraph: <p>...</p>'")
-            ((kind, value),) = block.items()
-            if kind not in LESSON_BLOCK_TYPES:
-                raise ContentError(
-                    f"{where}: unknown block type {kind!r} "
-                    f"(expected one of {', '.join(sorted(LESSON_BLOCK_TYPES))})"
-                )
-            if kind == "comparison":
-                for ref in _get(value, "aspects", where, kind=list):
-                    if ref not in aspect_slugs:
-                        raise ContentError(f"{where}.aspects: unknown aspect {ref!r}")
-            if kind == "knowledge_check":
-                _get(value, "question", where)
-                options = _get(value, "options", where, kind=list)
-                right = sum(bool(isinstance(o, dict) and o.get("correct")) for o in options)
-                if len(options) < 2 or right != 1:
-                    raise ContentError(f"{where}.options: give 2 or more, exactly one correct")
-
-
-def read(path):
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContentError(f"cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ContentError(f"{path} is not valid YAML: {exc}") from exc
-    validate(data)
-    return data
 
 
 class Loader:
