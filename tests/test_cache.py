@@ -1,5 +1,6 @@
 """The whole-page cache in one process: what is kept, what never is, and what drops it."""
 
+import json
 import os
 import time
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from wagtail.contrib.frontend_cache.backends import BaseBackend
-from wagtail.models import PageViewRestriction
+from wagtail.models import APIToken, PageViewRestriction
 
 from roles.redis_cache import GENERATION_KEY, FailSafeRedisCache, bump_generation, invalidations
 from tests import factories
@@ -67,7 +68,7 @@ def test_a_cache_hit_costs_no_database_query(client, module, django_assert_num_q
     [
         lambda m: publish_statement(m.aspects[0], "Newly published wording"),
         lambda m: m.aspects[0].unpublish(),
-        lambda m: m.aspects[0].move(m.comparison, pos="first-child"),
+        lambda m: m.aspects[0].move(m.comparison, pos="last-child"),
         lambda m: m.aspects[0].delete(),
         lambda m: PageViewRestriction.objects.create(
             page=m.aspects[0], restriction_type=PageViewRestriction.PASSWORD, password="x"
@@ -81,6 +82,7 @@ def test_every_kind_of_change_drops_the_cached_table(client, module, publish):
     publish(module)
     after, state = get(client, module.comparison.url)
     assert state == "miss"
+    assert after.content != before.content  # the change shows: new wording, order or row
 
 
 def test_the_new_wording_is_served_after_a_publish(client, module):
@@ -142,9 +144,26 @@ def test_per_visitor_requests_are_never_served_from_or_kept_in_the_cache(
 
 
 def test_the_admin_and_previews_are_never_cached(admin_client, client, module):
+    lesson = module.lessons[0]
+    draft = lesson.get_latest_revision_as_object()
+    draft.title = "Draft title"
+    draft.save_revision()
+    _, token = APIToken.create_token(user=admin_client.user, name="preview")
+    made = client.post(
+        "/api/v3/preview-tokens/",
+        data=json.dumps({"page_id": lesson.pk}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    preview = made.json()["url"]
+    admin_preview = f"/admin/pages/{lesson.pk}/edit/preview/"
     for _ in range(2):
         assert admin_client.get("/admin/").get("X-Page-Cache") is None
         assert client.get("/admin/login/").get("X-Page-Cache") is None
+        assert admin_client.get(admin_preview).get("X-Page-Cache") is None
+        response = client.get(preview)
+        assert response.json()["title"] == "Draft title"
+        assert response.get("X-Page-Cache") is None
 
 
 def test_responses_setting_cookies_or_errors_are_not_kept(client, module):
