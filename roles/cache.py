@@ -158,23 +158,17 @@ def full_url(url_path):
 
 
 def purge_http_cache(old_urls=()):
-    """Purge every live page (with its routable sub-URLs), the API and the URLs pages had
-    before a move, delete or unpublish. The VCL treats a purge as "this path and everything
-    under it, whatever the query string", which covers the table's dated views, cell
-    histories and every API filter; the explicit list keeps the layout right for a cache
-    whose purges are exact."""
+    """Purge every live page (with its routable sub-URLs), the API reads, the sitemap and
+    search, and the URLs pages had before a move, delete or unpublish. The VCL treats a purge
+    as "this path and everything under it, whatever the query string": that covers the
+    table's dated views and cell histories, every API filter and every API page detail."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
     batch = PurgeBatch(old_urls)
-    pages = Page.objects.live().specific(defer=True)
-    batch.add_pages(pages)
+    batch.add_pages(Page.objects.live().specific(defer=True))
     roots = Site.get_site_root_paths()
     base = roots[0].root_url if roots else ""
-    paths = [*API_READ_PATHS, "/sitemap.xml", "/search/"]
-    paths += [
-        f"/api/v{n}/pages/{pk}/" for pk in pages.values_list("pk", flat=True) for n in (2, 3)
-    ]
-    batch.add_urls(base + path for path in paths)
+    batch.add_urls(base + path for path in (*API_READ_PATHS, "/sitemap.xml", "/search/"))
     batch.purge()
 
 

@@ -12,7 +12,6 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 INSTALLED_APPS = [
     "roles",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -167,7 +166,10 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # (production with REDIS_URL).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
-# An HTTP cache in front (Varnish with deploy/varnish.vcl): publishing purges it.
+# An HTTP cache in front (Varnish with deploy/varnish.vcl): publishing purges it, through
+# Wagtail's frontend-cache backends called by roles/cache.py. The frontend_cache app itself
+# is not installed: its signal handlers would purge each published page a second time,
+# before the transaction commits.
 if FRONTEND_CACHE_URL := os.environ.get("FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE = {
         "varnish": {
