@@ -13,7 +13,7 @@ overflows). This answers 400 naming the parameter before the request reaches Wag
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from wagtail.api.v3.errors import problem_response
@@ -56,6 +56,15 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
 
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
 class DatabaseUnavailableMiddleware:
     """Any view or template that finds the database gone answers 503 (see the module doc)."""
 
@@ -68,8 +77,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        if "no such table" in str(exception) or "no such column" in str(exception):
-            return None  # SQLite's word for a missing migration: a real server error (500)
+        # OperationalError also means a bad query or a missing migration (SQLite says so for
+        # both): if the database still answers, it is a real server error, a 500.
+        if database_answers():
+            return None
         logger.error("Database unavailable: %s", exception)
         response = TemplateResponse(request, "503.html", status=503)
         response["Retry-After"] = "30"

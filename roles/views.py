@@ -22,9 +22,7 @@ PER_PAGE = 10
 @require_GET
 def search(request):
     """Wagtail search over lessons, roles, aspects and career paths, published pages only."""
-    # Double quotes go: a plain-text search gives them no meaning, and SQLite's FTS5 (the
-    # database backend in development and tests) fails with a server error on an unpaired one.
-    query = " ".join(request.GET.get("q", "").replace('"', " ").split())[:MAX_QUERY]
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     results = page = None
     if query:
         # Wagtail's public(), not private_q(): the search backend cannot translate a subquery.

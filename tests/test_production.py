@@ -8,6 +8,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.db import OperationalError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +66,19 @@ def test_healthz_names_the_database_when_it_is_down(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down: OSError"
+
+
+@pytest.mark.django_db
+def test_a_database_error_is_a_503_only_when_the_database_is_away(client, module):
+    """A bad query while the database answers is a server error (500) to be fixed, not
+    "back in a moment"; the database being away is the 503 (with a real one in test_faults)."""
+    client.raise_request_exception = False
+    broken = mock.patch(
+        "roles.models.ComparisonPage.get_context", side_effect=OperationalError("no such table")
+    )
+    with broken:
+        assert client.get(module.comparison.url).status_code == 500
+        with mock.patch("roles.middleware.database_answers", return_value=False):
+            away = client.get(module.comparison.url)
+    assert away.status_code == 503
+    assert "Back in a moment" in away.content.decode() and away["Retry-After"] == "30"

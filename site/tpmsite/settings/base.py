@@ -153,7 +153,8 @@ WAGTAIL_SITE_NAME = "TPM vs TPM learning module"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # No calls to the internet: the admin must not fetch release news.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (PostgreSQL full-text search in production), quote-safe on SQLite.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "roles.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # Browser-based frontends may call the API from these origins only (comma-separated list,
