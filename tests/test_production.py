@@ -1,6 +1,7 @@
 """Production settings and the health check."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -8,14 +9,21 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.db import OperationalError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    # A deployment has neither of these; tests set the second for Playwright's event loop.
-    unwanted = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # Each test says which of these it has; tests set the last for Playwright's event loop.
+    unwanted = {
+        "SECRET_KEY",
+        "WAGTAILADMIN_BASE_URL",
+        "HTTPS",
+        "TRUSTED_PROXIES",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     environment = {k: v for k, v in os.environ.items() if k not in unwanted}
     environment.update(DJANGO_SETTINGS_MODULE="tpmsite.settings.production", **env)
     return subprocess.run(
@@ -37,10 +45,65 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_check_deploy_reports_no_issues():
     result = manage(
-        "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.com"
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.com",
+        WAGTAILADMIN_BASE_URL="https://example.com",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def base_url(**env):
+    """Production's WAGTAILADMIN_BASE_URL with this environment, or the error it stops with."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="learn.example.com",
+        **env,
+    )
+    return result.stdout.strip() if result.returncode == 0 else result.stderr
+
+
+def test_production_refuses_to_start_without_the_admin_base_url():
+    # Otherwise password-reset links would point at http://127.0.0.1:8000 (base's default).
+    error = base_url()
+    assert "ImproperlyConfigured: WAGTAILADMIN_BASE_URL is not set" in error
+    assert "e.g. WAGTAILADMIN_BASE_URL=https://learn.example.com" in error
+    # Given one, it starts and uses it (a trailing slash would double the one in every link).
+    assert base_url(WAGTAILADMIN_BASE_URL="https://learn.example.com/") == (
+        "https://learn.example.com"
+    )
+
+
+def test_an_admin_base_url_without_scheme_or_host_is_refused():
+    assert "is not an http(s) address" in base_url(WAGTAILADMIN_BASE_URL="learn.example.com")
+    assert "is not an http(s) address" in base_url(WAGTAILADMIN_BASE_URL="https://")
+
+
+def test_a_local_trial_over_plain_http_keeps_the_loopback_default():
+    """`make serve` exports HTTPS=false and no base URL; it must still start."""
+    assert base_url(HTTPS="false") == "http://127.0.0.1:8000"
+    assert base_url(HTTPS="false", WAGTAILADMIN_BASE_URL="http://127.0.0.1:9000") == (
+        "http://127.0.0.1:9000"
+    )
+
+
+@pytest.mark.django_db
+def test_password_reset_links_point_at_the_admin_base_url(client, editor, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://learn.example.com"
+    response = client.post("/admin/password_reset/", {"email": editor.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"\S+/password_reset/confirm/\S+", mail.outbox[0].body).group(0)
+    assert link.startswith("https://learn.example.com/admin/password_reset/confirm/")
+    # The link works: it leads to the form for a new password.
+    confirm = client.get(link.removeprefix("https://learn.example.com"), follow=True)
+    assert 'name="new_password1"' in confirm.content.decode()
 
 
 @pytest.mark.django_db

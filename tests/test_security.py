@@ -1,7 +1,11 @@
-"""Security headers on every public response (cached or not) and the admin login lockout."""
+"""Security headers on every public response (cached or not), the admin login lockout (behind
+proxies: test_lockout_proxy.py) and what an editor's API token can do with a revert."""
 
 import pytest
 from django.core.cache import cache
+from wagtail.models import PageLogEntry
+
+from tests.test_api_tokens import NEW, action, bearer, patch_statement, public_table
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +80,42 @@ def test_a_successful_login_resets_the_count(client, editor, settings):
     client.logout()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert attempt(client, editor.username, "wrong").status_code == 200
+
+
+def test_an_editors_api_revert_saves_a_draft_and_publishes_nothing(
+    client, module, editor, moderator
+):
+    """Wagtail 8's v3 revert is a draft for everyone (RevertToPageRevisionAction saves a new
+    revision, needing only edit permission); publishing it stays a moderator's step."""
+    aspect = module.aspects[0]
+    first = aspect.live_revision
+    original = first.content["statements"][0]["statement"]
+    moderator_token, editor_token = bearer(moderator), bearer(editor)
+    patch_statement(client, moderator_token, aspect, NEW)
+    assert action(client, moderator_token, aspect, "publish").status_code == 200
+    aspect.refresh_from_db()
+    live = aspect.live_revision_id
+    assert NEW in public_table(client, module)
+
+    response = action(client, editor_token, aspect, "revert", revision_id=first.pk)
+    assert response.status_code == 200
+    assert original in response.content.decode()  # the page as in the new draft
+    aspect.refresh_from_db()
+    draft = aspect.latest_revision
+    assert draft.pk not in (first.pk, live) and draft.user == editor
+    assert draft.content["statements"][0]["statement"] == original
+    assert aspect.has_unpublished_changes and aspect.live_revision_id == live
+    assert PageLogEntry.objects.filter(page=aspect, action="wagtail.revert", user=editor).exists()
+    html = public_table(client, module)
+    assert NEW in html and original not in html
+    assert action(client, editor_token, aspect, "publish").status_code == 403
+    assert NEW in public_table(client, module)
+
+    # A moderator's revert is a draft too; their publish is what brings the old wording back.
+    assert (
+        action(client, moderator_token, aspect, "revert", revision_id=first.pk).status_code == 200
+    )
+    assert NEW in public_table(client, module)
+    assert action(client, moderator_token, aspect, "publish").status_code == 200
+    html = public_table(client, module)
+    assert original in html and NEW not in html

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from tpmsite.client_ip import parse_networks
+
 # site/tpmsite/settings/base.py -> the repository root is three levels up from settings/.
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -72,6 +74,15 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: locked for 15 minutes, then the count starts again
 # The username *from that address*: a stranger elsewhere cannot lock a real editor out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind proxies (Varnish, TLS) every request comes from a proxy's address, so that address
+# would be everyone's. TRUSTED_PROXIES lists the proxies' addresses or networks (comma-
+# separated); only requests arriving from one of them have their X-Forwarded-For read, from
+# the right. Empty by default: the connecting address is the client (tpmsite/client_ip.py).
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+parse_networks(tuple(TRUSTED_PROXIES))  # a typo stops the start-up, not the first sign-in
+AXES_CLIENT_IP_CALLABLE = "tpmsite.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "roles/locked_out.html"
 AXES_VERBOSE = False

@@ -1,11 +1,12 @@
 """Production: everything secret or host-specific comes from the environment.
 
-Required: SECRET_KEY. Usual: ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL (PostgreSQL),
-REDIS_URL. HTTPS=false relaxes the HTTPS-only settings for a local trial over plain HTTP
-(`make serve`); never set it on a public server.
+Required: SECRET_KEY, WAGTAILADMIN_BASE_URL. Usual: ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
+DATABASE_URL (PostgreSQL), REDIS_URL, TRUSTED_PROXIES. HTTPS=false relaxes the HTTPS-only
+settings for a local trial over plain HTTP (`make serve`); never set it on a public server.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -61,6 +62,28 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+
+# Password-reset and moderation e-mails link to the admin through this, not through the
+# request, so base's http://127.0.0.1:8000 would send every reset link to the reader's own
+# machine. Guessing it from ALLOWED_HOSTS would pick the wrong name as often as the right one
+# (internal names, wildcards, http or https), so a real server must say. Only a local trial
+# over plain HTTP (HTTPS=false: `make serve`, the test stack) keeps the loopback default.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/")
+if not WAGTAILADMIN_BASE_URL and HTTPS:
+    raise ImproperlyConfigured(
+        "WAGTAILADMIN_BASE_URL is not set. Production settings need the address editors use "
+        "for the admin, e.g. WAGTAILADMIN_BASE_URL=https://learn.example.com: password-reset "
+        "and moderation e-mails link there (unset, they would point at http://127.0.0.1:8000). "
+        "Only a local trial with HTTPS=false may leave it unset."
+    )
+WAGTAILADMIN_BASE_URL = WAGTAILADMIN_BASE_URL or "http://127.0.0.1:8000"
+_base_url = urlsplit(WAGTAILADMIN_BASE_URL)
+if _base_url.scheme not in ("http", "https") or not _base_url.netloc:
+    raise ImproperlyConfigured(
+        f"WAGTAILADMIN_BASE_URL={WAGTAILADMIN_BASE_URL!r} is not an http(s) address with a "
+        "host name, e.g. https://learn.example.com"
+    )
+
 if os.environ.get("SECURE_PROXY_SSL_HEADER", "").lower() == "x-forwarded-proto":
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
