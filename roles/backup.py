@@ -1,9 +1,10 @@
 """Back the whole site up to one .tar.gz file; roles/restore.py loads it into an empty database.
 
-The archive holds manifest.json (format, schema, row counts, file list with checksums),
-data.json (every row of the content apps, as dumpdata writes them) and media/<name> for each
-original image, document and avatar. Renditions, sessions, login-attempt records, editing
-sessions and the search index are left out: they are regenerated or only matter while running.
+The archive holds manifest.json (format, schema, row counts, checksums of data.json and of
+every file), data.json (every row of the content apps, as dumpdata writes them) and
+media/<name> for each original image, document and avatar, in that order. Renditions,
+sessions, login-attempt records, editing sessions and the search index are left out: they are
+regenerated or only matter while running.
 """
 
 import datetime
@@ -11,6 +12,7 @@ import hashlib
 import io
 import json
 import tarfile
+from collections import Counter
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -52,6 +54,7 @@ class BackupError(Exception):
 
 
 def backed_up_models():
+    """The models a backup writes, and so the only ones restore loads: one rule for both."""
     return [
         model
         for model in apps.get_models()
@@ -77,6 +80,63 @@ def cleared_models():
 
 def file_fields(model):
     return [f for f in model._meta.local_fields if isinstance(f, models.FileField)]
+
+
+def backed_up_model(label, where):
+    """The model a backup's label names, if backups hold it; `where` says where it was found."""
+    allowed = {model._meta.label_lower: model for model in backed_up_models()}
+    if label in allowed:
+        return allowed[label]
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        raise BackupError(
+            f"{where} refers to {label!r}, a model this site does not have"
+        ) from None
+    raise BackupError(
+        f"{where} refers to {label}, a model backups never hold (sessions, login attempts "
+        "and the like are not restored)"
+    )
+
+
+def check_rows(data, expected):
+    """Every row is of a model a backup writes and names only fields Serializer writes, and the
+    counts match the manifest's: found before any table is cleared, not halfway through."""
+    try:
+        rows = json.loads(data)
+    except ValueError as exc:
+        raise BackupError(f"data.json is not valid JSON (damaged?): {exc}") from exc
+    if not isinstance(rows, list):
+        raise BackupError("data.json is not a list of rows")
+    fields, counts = {}, Counter()
+    for row in rows:
+        if not (isinstance(row, dict) and isinstance(row.get("model"), str)):
+            raise BackupError(f"data.json has a row that is not a serialized object: {row!r:.80}")
+        label = row["model"]
+        if label not in fields:
+            model = backed_up_model(label, "data.json")
+            fields[label] = {
+                f.name
+                for f in [*model._meta.local_fields, *model._meta.local_many_to_many]
+                if f.serialize
+            }
+        if not isinstance(row.get("fields"), dict):
+            raise BackupError(f"data.json has a row of {label} without fields")
+        unknown = sorted(set(row["fields"]) - fields[label])
+        if unknown:
+            raise BackupError(
+                f"data.json has a row of {label} (pk {row.get('pk')!r}) with a field "
+                f"{unknown[0]!r}, which {label} does not have"
+            )
+        counts[label] += 1
+    differing = {
+        label: (expected.get(label, 0), counts[label])
+        for label in set(expected) | set(counts)
+        if expected.get(label, 0) != counts[label]
+    }
+    if differing:
+        raise BackupError(f"data.json's rows differ from the manifest's counts: {differing}")
+    return len(rows)
 
 
 def applied_migrations():
@@ -169,6 +229,7 @@ def backup(path=None, report=print, warn=print):
         "database": connection.vendor,
         "migrations": migrations,
         "counts": counts,
+        "data_sha256": hashlib.sha256(data).hexdigest(),
         "files": [
             {
                 "model": label,
