@@ -7,6 +7,8 @@ the admin extends all of them without a code change.
 
 from dataclasses import dataclass, field
 
+from roles.visibility import visible
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -51,14 +53,14 @@ class Comparison:
 
 
 def published_roles():
-    """The table's columns: live, public roles in tree order."""
+    """The table's columns: visible roles (roles.visibility) in tree order."""
     from roles.models import RolePage
 
-    return list(RolePage.objects.live().public().order_by("path"))
+    return list(visible(RolePage.objects.all()).order_by("path"))
 
 
 def build_comparison(aspects=None, roles=None):
-    """Build the matrix from live, public roles and aspects in page-tree order.
+    """Build the matrix from visible roles and aspects (roles.visibility) in tree order.
 
     ``aspects`` limits the rows to given pages (a lesson's chosen aspects, an aspect page being
     previewed, or aspects as they were on a past date), whose in-memory statements are used;
@@ -70,7 +72,7 @@ def build_comparison(aspects=None, roles=None):
     if roles is None:
         roles = published_roles()
     if aspects is None:
-        aspects = list(AspectPage.objects.live().public().order_by("path").defer_streamfields())
+        aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
         # Plain values: a large table has hundreds of cells, and model instances are costly.
         statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects]).values_list(
             "page_id", "role_id", "statement"

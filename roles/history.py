@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageLogEntry
 
 from roles.comparison import build_comparison
-from roles.queries import private_q
+from roles.visibility import in_history, private_at, published_while_public, visible
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -44,21 +44,25 @@ def _change(entry):
 
 
 def publishes(**filters):
+    """Publishes learners saw: made while the page was public, of pages not private now."""
+    entries = PageLogEntry.objects.filter(
+        action__in=PUBLISH_ACTIONS, page__in=in_history(Page.objects.all())
+    ).filter(**filters)
     return (
-        PageLogEntry.objects.filter(action__in=PUBLISH_ACTIONS, **filters)
+        published_while_public(entries)
         .select_related("revision", "user", "page")
         .order_by("-timestamp", "-pk")
     )
 
 
 def page_history(page):
-    """Every publish of one page, newest first."""
+    """Every public publish of one page, newest first."""
     return [_change(entry) for entry in publishes(page_id=page.pk)]
 
 
 def recent_changes(root, limit=10):
-    """The latest publishes anywhere in the module that are still published."""
-    pages = Page.objects.descendant_of(root, inclusive=True).live().exclude(private_q())
+    """The latest public publishes anywhere in the module, of pages still published."""
+    pages = visible(Page.objects.descendant_of(root, inclusive=True))
     return [_change(entry) for entry in publishes(page__in=pages)[:limit]]
 
 
@@ -86,17 +90,22 @@ def end_of_day(day):
 def comparison_as_of(day):
     """The table exactly as published at the end of ``day``, or None before the first publish.
 
-    Each role and aspect is taken at its last publish or unpublish up to that moment; rows
-    and columns follow today's tree order (Wagtail keeps no history of moves).
+    Each role and aspect is taken at its last public publish or its unpublish up to that
+    moment, and left out if it was private then or is private now (roles.visibility);
+    rows and columns follow today's tree order (Wagtail keeps no history of moves).
     """
     from roles.models import AspectPage, RolePage
 
+    end = end_of_day(day)
     types = ContentType.objects.get_for_models(AspectPage, RolePage)
+    pages = in_history(Page.objects.filter(content_type__in=types.values())).exclude(
+        private_at(end, "path")
+    )
+    changes = PageLogEntry.objects.filter(page__in=pages, timestamp__lt=end)
     entries = (
-        PageLogEntry.objects.filter(
-            content_type__in=types.values(),
-            action__in=PUBLISH_ACTIONS + UNPUBLISH_ACTIONS,
-            timestamp__lt=end_of_day(day),
+        (
+            published_while_public(changes.filter(action__in=PUBLISH_ACTIONS))
+            | changes.filter(action__in=UNPUBLISH_ACTIONS)
         )
         .select_related("revision")
         .order_by("timestamp", "pk")
@@ -146,11 +155,7 @@ def first_publish_date():
     from roles.models import AspectPage, RolePage
 
     types = ContentType.objects.get_for_models(AspectPage, RolePage)
-    entry = (
-        PageLogEntry.objects.filter(content_type__in=types.values(), action__in=PUBLISH_ACTIONS)
-        .order_by("timestamp")
-        .first()
-    )
+    entry = publishes(content_type__in=types.values()).order_by("timestamp").first()
     return entry.timestamp if entry else None
 
 
@@ -164,7 +169,7 @@ def cell_history(aspect, role):
     """Each published wording of one aspect x role cell, oldest first.
 
     A publish that left the cell as it was is not listed; one that removed the statement is,
-    with ``statement=None``.
+    with ``statement=None``. Only public publishes count (roles.visibility).
     """
     wordings = []
     for entry in list(publishes(page_id=aspect.pk))[::-1]:

@@ -5,19 +5,10 @@ called), and fetching pages of several types costs a query per type. The helpers
 both inside the one query that reads the pages.
 """
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
-
-def private_q():
-    """Pages in a private section, decided in SQL: a restriction on the page or an ancestor,
-    whose path is then a prefix of the page's own (Wagtail's test, without reading them first)."""
-    restrictions = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return Q(Exists(restrictions))
+from roles.visibility import private_q
 
 
 class ModulePageQuerySet(PageQuerySet):

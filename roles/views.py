@@ -12,7 +12,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from roles.models import AspectPage, CareerPathPage, LessonPage, RolePage
-from roles.queries import private_q
+from roles.visibility import visible, visible_for_search
 
 MAX_QUERY = 200  # characters; longer queries are cut, not rejected
 SEARCHED_TYPES = (LessonPage, RolePage, AspectPage, CareerPathPage)
@@ -25,8 +25,7 @@ def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     results = page = None
     if query:
-        # Wagtail's public(), not private_q(): the search backend cannot translate a subquery.
-        pages = Page.objects.live().public().type(*SEARCHED_TYPES).specific()
+        pages = visible_for_search(Page.objects.type(*SEARCHED_TYPES)).specific()
         results = pages.search(query)
         page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -45,7 +44,7 @@ class ModuleSitemap(Sitemap):
 
     def items(self):
         root = self.get_wagtail_site().root_page
-        pages = root.get_descendants(inclusive=True).live().exclude(private_q())
+        pages = visible(root.get_descendants(inclusive=True))
         return pages.order_by("path").specific(defer=True)
 
 

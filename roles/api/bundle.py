@@ -1,34 +1,39 @@
 """The whole published module in one response, for static frontends and LMS imports."""
 
-from django.db.models import Prefetch
 from ninja import Router
 from wagtail import blocks
 from wagtail.api.v3.errors import problem_response
 from wagtail.rich_text import expand_db_html
 
 from roles.comparison import build_comparison
+from roles.visibility import visible
 
 from .content import comparison_payload, conditional_json, iso_or_none
 
 router = Router(tags=["module"])
 
 
-def _block_json(block, value):
-    """A StreamField value as JSON, with rich text rendered to HTML for other frontends."""
+def _block_json(block, value, shown):
+    """A StreamField value as JSON, with rich text rendered to HTML for other frontends;
+    a chosen page is named only if it is among the ``shown`` page ids."""
     if isinstance(block, blocks.RichTextBlock):
         return expand_db_html(value.source)
     if isinstance(block, blocks.StructBlock):
         return {
-            name: _block_json(child, value[name]) for name, child in block.child_blocks.items()
+            name: _block_json(child, value[name], shown)
+            for name, child in block.child_blocks.items()
         }
     if isinstance(block, blocks.ListBlock):
-        return [_block_json(block.child_block, item) for item in value]
+        items = [_block_json(block.child_block, item, shown) for item in value]
+        if isinstance(block.child_block, blocks.PageChooserBlock):
+            return [item for item in items if item is not None]
+        return items
     if isinstance(block, blocks.PageChooserBlock):
-        return value.pk if value else None
+        return value.pk if value and value.pk in shown else None
     return block.get_api_representation(value)
 
 
-def lesson_bodies(lessons):
+def lesson_bodies(lessons, shown):
     """Each lesson's body as JSON, keyed by lesson id.
 
     Converting each body on its own reads its chosen pages: a query per lesson. Here each
@@ -51,7 +56,11 @@ def lesson_bodies(lessons):
     for (pk, item), value in zip(items, values, strict=True):
         block = child_blocks[item["type"]]
         bodies[pk].append(
-            {"type": item["type"], "id": item.get("id"), "value": _block_json(block, value)}
+            {
+                "type": item["type"],
+                "id": item.get("id"),
+                "value": _block_json(block, value, shown),
+            }
         )
     return bodies
 
@@ -60,14 +69,17 @@ def lesson_bodies(lessons):
 def module_bundle(request):
     """Module, roles, aspects with statements, career paths and lessons in order: everything
     a static frontend or an LMS import needs, published content only."""
-    from roles.models import CareerPathPage, CareerStep, ModulePage
+    from roles.models import CareerPathPage, ModulePage
 
-    module = ModulePage.objects.live().public().first()
+    module = visible(ModulePage.objects.all()).first()
     if module is None:
         return problem_response(status=404, title="Not found", detail="No module is published.")
     matrix = build_comparison()
+    # A path or step names its role only while readers may see it: the table's columns.
+    role_ids = {role.pk for role in matrix.roles}
     lessons = module.lessons()
-    bodies = lesson_bodies(lessons)
+    # Lessons' comparison blocks name only the aspects readers may see: the table's rows.
+    bodies = lesson_bodies(lessons, shown={row.aspect.pk for row in matrix.rows})
     html = expand_db_html
     payload = {
         "module": {
@@ -96,21 +108,19 @@ def module_bundle(request):
             {
                 "id": path.pk,
                 "title": path.title,
-                "role_id": path.role_id if path.role and path.role.live else None,
+                "role_id": path.role_id if path.role_id in role_ids else None,
                 "url": path.get_url(),
                 "steps": [
                     {
                         "title": step.title,
                         "description": step.description,
-                        "role_id": step.role_id if step.role and step.role.live else None,
+                        "role_id": step.role_id if step.role_id in role_ids else None,
                     }
                     for step in path.steps.all()
                 ],
             }
-            for path in CareerPathPage.objects.live()
-            .public()
-            .select_related("role")
-            .prefetch_related(Prefetch("steps", CareerStep.objects.select_related("role")))
+            for path in visible(CareerPathPage.objects.all())
+            .prefetch_related("steps")
             .order_by("path")
         ],
         "lessons": [

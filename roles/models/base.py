@@ -13,7 +13,8 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.forms import ModulePageForm
 from roles.history import page_history
-from roles.queries import ModulePageManager, private_q, specific_pages
+from roles.queries import ModulePageManager, specific_pages
+from roles.visibility import visible
 
 MODULE_SUBJECT = "part of a learning module on Technical Program and Technical Project Managers"
 
@@ -115,7 +116,7 @@ class IndexPage(ModuleBasePage):
     def children(self):
         """Published public children as their specific types, in one query (read by the
         listing templates only: the comparison page shows its table instead)."""
-        pages = self.get_children().live().exclude(private_q()).order_by("path")
+        pages = visible(self.get_children()).order_by("path")
         return specific_pages(pages, self.specific_class.allowed_subpage_models())
 
 

@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
+from roles.visibility import visible
 
 from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage
 
@@ -59,17 +60,16 @@ class CareerPathPage(ModuleBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.pk:
-            # The template shows each step's role and the path's own: one query for all.
             prefetch_related_objects([self], "steps")
-            steps = list(self.steps.all())
-            roles = self._meta.get_field("role").related_model.objects.in_bulk(
-                {self.role_id, *(step.role_id for step in steps)} - {None}
-            )
-            for step in steps:
-                step.role = roles.get(step.role_id)
-            self.role = roles.get(self.role_id)
-        # A linked role that is no longer published must not become a dead link.
-        context["role"] = self.role if self.role and self.role.live else None
+        # The template names each step's role and the path's own, and links to them: only
+        # the roles readers may see, read in one query for all.
+        steps = list(self.steps.all())
+        role_model = self._meta.get_field("role").related_model
+        roles = visible(role_model.objects.all()).in_bulk(
+            {self.role_id, *(step.role_id for step in steps)} - {None}
+        )
+        context["steps"] = [(step, roles.get(step.role_id)) for step in steps]
+        context["role"] = roles.get(self.role_id)
         return context
 
 

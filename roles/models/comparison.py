@@ -19,6 +19,7 @@ from roles.comparison import build_comparison
 from roles.forms import AspectPageForm
 from roles.history import cell_history, comparison_as_of, first_publish_date, parse_iso_date
 from roles.infographic import render_svg
+from roles.visibility import is_visible, visible
 
 from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
 
@@ -81,7 +82,7 @@ class RolePage(ModuleBasePage):
 
     @cached_property
     def career_path(self):
-        return self.career_paths.live().public().order_by("path").first()
+        return visible(self.career_paths.all()).order_by("path").first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -149,8 +150,8 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     @path("history/<int:aspect_id>/<int:role_id>/", name="cell_history")
     def cell_history_view(self, request, aspect_id, role_id):
-        aspect = get_object_or_404(AspectPage.objects.live().public(), pk=aspect_id)
-        role = get_object_or_404(RolePage.objects.live().public(), pk=role_id)
+        aspect = get_object_or_404(visible(AspectPage.objects.all()), pk=aspect_id)
+        role = get_object_or_404(visible(RolePage.objects.all()), pk=role_id)
         return self.render(
             request,
             template="roles/cell_history.html",
@@ -191,21 +192,24 @@ class AspectPage(ModuleBasePage):
     subpage_types = []
 
     def summary_text(self):
-        return " ".join(f"{s.role.title}: {s.statement}." for s in self.statements.all())
+        """The statements of the visible roles, as the page's table shows them."""
+        return " ".join(
+            f"{cell.role.title}: {cell.statement}."
+            for row in self.comparison.rows
+            for cell in row.cells
+            if cell.statement
+        )
+
+    @cached_property
+    def comparison(self):
+        """This aspect's row of the table: the page and its description both read it."""
+        if self.pk:
+            prefetch_related_objects([self], "statements")
+        return build_comparison(aspects=[self])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if self.pk:
-            # The table and the meta description both read the statements: once, then.
-            prefetch_related_objects([self], "statements")
-        context["comparison"] = comparison = build_comparison(aspects=[self])
-        # The description names each statement's role; the table has read the live ones.
-        table_roles = {role.pk: role for role in comparison.roles}
-        statements = list(self.statements.all())
-        for statement in statements:
-            if statement.role_id in table_roles and not AspectStatement.role.is_cached(statement):
-                statement.role = table_roles[statement.role_id]
-        prefetch_related_objects(statements, "role")
+        context["comparison"] = self.comparison
         return context
 
 
@@ -224,13 +228,19 @@ class AspectStatement(Orderable):
         APIField("statement", writable=True),
     ]
 
+    # The API names a statement's role only while readers may see the role: an unpublished
+    # role's row holds its latest draft title.
+    @cached_property
+    def role_is_visible(self):
+        return is_visible(self.role)
+
     @property
     def role_slug(self):
-        return self.role.slug
+        return self.role.slug if self.role_is_visible else None
 
     @property
     def role_title(self):
-        return self.role.title
+        return self.role.title if self.role_is_visible else None
 
     def __str__(self):
         return f"{self.role}: {self.statement}"

@@ -16,7 +16,8 @@ from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison import build_comparison, published_roles
 from roles.history import recent_changes
 from roles.infographic import render_svg
-from roles.queries import private_q, specific_pages
+from roles.queries import specific_pages
+from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
@@ -72,17 +73,15 @@ class ModulePage(ModuleBasePage):
     @cached_property
     def last_updated(self):
         # The module page shows every other page's content, so any publish below it counts.
-        return (
-            Page.objects.descendant_of(self, inclusive=True)
-            .live()
-            .aggregate(latest=Max("last_published_at"))["latest"]
-        )
+        return visible(Page.objects.descendant_of(self, inclusive=True)).aggregate(
+            latest=Max("last_published_at")
+        )["latest"]
 
     @cached_property
     def sections(self):
         """Published public children in tree order, as their specific types, in one query: the
         lessons, the comparison, the assessment and the navigation all come from here."""
-        pages = self.get_children().live().exclude(private_q()).order_by("path")
+        pages = visible(self.get_children()).order_by("path")
         return specific_pages(pages, self.allowed_subpage_models())
 
     def lessons(self):
@@ -123,9 +122,12 @@ class ModulePage(ModuleBasePage):
         context["infographic"] = mark_safe(  # noqa: S308
             render_svg(comparison, self.infographic_title or comparison.title)
         )
-        context["career_paths"] = (
-            CareerPathPage.objects.live().public().select_related("role").order_by("path")
-        )
+        # "Starts from" names a path's role only while readers may see it: the table's columns.
+        roles = {role.pk: role for role in comparison.roles}
+        context["career_paths"] = [
+            (path, roles.get(path.role_id))
+            for path in visible(CareerPathPage.objects.all()).order_by("path")
+        ]
         return context
 
 
@@ -202,11 +204,7 @@ class LessonPage(ModuleBasePage):
             siblings = parent.lessons()
         else:
             siblings = list(
-                LessonPage.objects.sibling_of(self)
-                .live()
-                .public()
-                .order_by("path")
-                .defer_streamfields()
+                visible(LessonPage.objects.sibling_of(self)).order_by("path").defer_streamfields()
             )
         ids = [lesson.pk for lesson in siblings]
         if self.pk not in ids:
@@ -253,11 +251,11 @@ class LessonPage(ModuleBasePage):
         values = [block.value for block in self.body if block.block_type == "comparison"]
         if not values:
             return
-        aspects = [aspect for value in values for aspect in value.chosen_aspects()]
-        prefetch_related_objects(aspects, "statements")
+        chosen = visible_pages([aspect for value in values for aspect in value["aspects"]])
+        prefetch_related_objects(chosen, "statements")
         roles = published_roles()
         for value in values:
-            value.prepared = build_comparison(aspects=value.chosen_aspects(), roles=roles)
+            value.prepared = build_comparison(aspects=value.chosen_aspects(chosen), roles=roles)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from roles.queries import private_q
+from roles.visibility import visible
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def main_nav(context):
     if hasattr(root, "sections"):
         items = [child for child in root.sections if child.show_in_menus]
     elif root:
-        items = root.get_children().live().exclude(private_q()).in_menu()
+        items = visible(root.get_children()).in_menu()
     else:
         items = []
     return {
