@@ -36,11 +36,14 @@ run: $(VENV)/.installed
 
 # Production-style: gunicorn + WhiteNoise with production settings, on SQLite unless
 # DATABASE_URL / REDIS_URL are set. Plain HTTP on loopback unless HTTPS=true; a throwaway
-# SECRET_KEY when none is given (sessions then end with the server).
+# SECRET_KEY when none is given (sessions then end with the server). Admin e-mails link to
+# this server's port unless HTTPS=true, which needs a real WAGTAILADMIN_BASE_URL.
 serve: $(VENV)/.installed
 	@export DJANGO_SETTINGS_MODULE=tpmsite.settings.production \
 		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" HTTPS="$${HTTPS:-false}"; \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" HTTPS="$${HTTPS:-false}" \
+		WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$$(test "$${HTTPS:-false}" = true || \
+			echo http://127.0.0.1:$(PORT))}"; \
 	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
 	$(MANAGE) load_module && \
 	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
