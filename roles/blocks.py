@@ -38,8 +38,14 @@ def searchable_text(block, raw):
 class ComparisonValue(blocks.StructValue):
     prepared = None  # the table, when the lesson has built all of its tables at once
 
-    def chosen_aspects(self):
-        return [page for page in self["aspects"] if page and page.live]
+    def chosen_aspects(self, visible=None):
+        """The chosen aspects readers may see (``visible``: those already known to be)."""
+        if visible is None:
+            from roles.visibility import visible_pages
+
+            return visible_pages(self["aspects"])
+        ids = {page.pk for page in visible}
+        return [page for page in self["aspects"] if page and page.pk in ids]
 
     def comparison(self):
         """The chosen aspects as a table, built from the same data as the full comparison."""

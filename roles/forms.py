@@ -1,5 +1,6 @@
 """Admin edit forms: the public change note, and the rules that keep the table whole."""
 
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -19,6 +20,19 @@ class ModulePageForm(WagtailAdminPageForm):
         if not self.is_bound and not self.instance.has_unpublished_changes:
             self.initial["change_note"] = ""
 
+    def clean(self):
+        cleaned_data = super().clean()
+        original = self.instance.alias_of_id
+        if original is not None:
+            # An alias shows its original's content and has no revisions of its own. Wagtail's
+            # admin refuses to save one (405); its v3 API (8.0.1) validates this form and then
+            # fails to save a revision of the alias, a 500.
+            raise ValidationError(
+                f"This page is an alias of page {original} and shows its content: edit page "
+                f"{original}, or convert the alias into a page of its own first."
+            )
+        return cleaned_data
+
     @property
     def publishing(self):
         return any(self.data.get(action) for action in PUBLISHING_ACTIONS)
@@ -29,7 +43,12 @@ class AspectPageForm(ModulePageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        formset = self.formsets["statements"]
+        formset = self.formsets.get("statements")
+        if formset is None:
+            # Wagtail's API builds the form from the fields a request names: a partial update
+            # (PATCH) without "statements" leaves the rows as they are, so there are none to
+            # check. The admin's form always has them.
+            return cleaned_data
         formset.is_valid()  # make sure each row is cleaned before looking at the rows
         seen = set()
         for form in formset.forms:

@@ -4,14 +4,17 @@ The v3 additions (roles.api.content, .bundle and .preview) are views of the same
 renders; they join Wagtail's own v3 endpoints in one Ninja API and one OpenAPI document.
 """
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from roles.visibility import with_visible_now
+
 from .bundle import router as bundle_router
 from .content import router as content_router
 from .preview import router as preview_router
+from .writes import guard_writes
 
 
 class ModulePagesAPIViewSet(PagesAPIViewSet):
@@ -24,12 +27,20 @@ class ModulePagesAPIViewSet(PagesAPIViewSet):
     @staticmethod
     def related_rows(model):
         """The related rows each page of ``model`` shows in the API."""
-        from roles.models import AspectPage, CareerPathPage
+        from roles.models import AspectPage, CareerPathPage, RolePage
 
+        # Statements name their role only while it is visible: read that with the role.
+        roles = Prefetch("statements__role", with_visible_now(RolePage.objects.all()))
         return {
-            AspectPage: ["statements__role"],
+            AspectPage: ["statements", roles],
             CareerPathPage: ["role", "steps__role"],
         }.get(model, [])
+
+    # A page linked from another (a statement's or a career path's role) is given by id and
+    # type only, as in v3: its title would name a role readers may not see, and an
+    # unpublished page's row holds its draft title. ``role_title`` names it when it may.
+    nested_default_fields = PagesAPIViewSet.nested_default_fields[:]
+    nested_default_fields.remove("title")
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -68,6 +79,7 @@ def register_v3_routes(api):
     """Add the module's endpoints to Wagtail's v3 API (once; URLs are built after this)."""
     if getattr(api, "_module_routes", False):
         return
+    guard_writes(api)
     api.add_router("/", content_router)
     api.add_router("/", bundle_router)
     api.add_router("/", preview_router)
