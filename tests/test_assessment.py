@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry, Revision
 
 from tests import factories
-from tests.conftest import edit_form_data
+from tests.conftest import edit_form_data, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,11 @@ def take(client, assessment, data):
     return response.status_code, BeautifulSoup(response.content, "html.parser")
 
 
+def scores(result):
+    """The result's score table: [role heading, points] per row, best first."""
+    return [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in result.select("tbody tr")]
+
+
 def test_the_role_with_most_points_wins_and_the_result_explains_why(client, module):
     assessment = module.assessment
     program, project = module.roles
@@ -28,10 +33,8 @@ def test_the_role_with_most_points_wins_and_the_result_explains_why(client, modu
     result = html.select_one(".assessment-result")
     assert status == 200
     assert result.h2.get_text() == f"Your best match: {program.title}"
-    scores = [
-        [c.get_text() for c in tr.find_all(["th", "td"])] for tr in result.select("tbody tr")
-    ]
-    assert scores == [[program.heading, "4"], [project.heading, "2"]]
+    # "Like <role>" gives that role 3 points and the other 1: 3 + 3 + 1 and 1 + 1 + 3.
+    assert scores(result) == [[program.heading, "7"], [project.heading, "5"]]
     why = result.select_one("dl.statements").get_text(" ")
     assert f"{program.title} on aspect 0" in why
     assert result.find("a", href=program.url)
@@ -44,6 +47,21 @@ def test_a_tie_names_every_tied_role(client, module):
     heading = html.select_one(".assessment-result h2").get_text()
     assert status == 200
     assert heading == f"A tie: {module.roles[0].title} and {module.roles[1].title}"
+
+
+def test_a_tie_keeps_the_tables_order_not_the_order_roles_were_created_in(client, module):
+    # The fixture creates roles in tree order, so ordering by id looked right; here the
+    # second role created is moved first, as an editor reordering the table would.
+    first, second = factories.reverse_tree_order(module.roles)
+    assert first == module.roles[1]
+    status, html = take(client, module.assessment, answers_for(module.assessment, [0, 1, 2]))
+    result = html.select_one(".assessment-result")
+    assert status == 200
+    assert result.h2.get_text() == f"A tie: {first.title} and {second.title}"
+    assert scores(result) == [[first.heading, "4"], [second.heading, "4"]]
+    # The same order as the table's columns, which the reader has just seen.
+    header = soup(client, module.comparison.url).select("table.comparison thead th a")
+    assert [a.get_text() for a in header] == [first.heading, second.heading]
 
 
 def test_any_number_of_roles_can_be_scored(client, module):

@@ -85,6 +85,20 @@ def test_every_kind_of_change_drops_the_cached_table(client, module, publish):
     assert after.content != before.content  # the change shows: new wording, order or row
 
 
+def test_lifting_a_privacy_restriction_drops_the_cached_table(client, module):
+    # Only making a page private was tested; making it public again is the other half.
+    aspect = module.aspects[0]
+    restriction = factories.restrict(aspect)
+    link = f'href="{aspect.url}"'
+    hidden, _ = get(client, module.comparison.url)
+    assert link not in hidden.content.decode()
+    assert get(client, module.comparison.url)[1] == "hit"
+    restriction.delete()
+    shown, state = get(client, module.comparison.url)
+    assert state == "miss"
+    assert link in shown.content.decode()  # the row is back for every reader
+
+
 def test_the_new_wording_is_served_after_a_publish(client, module):
     get(client, module.home.url), get(client, "/api/v3/comparison/")
     publish_statement(module.aspects[0], "Newly published wording")

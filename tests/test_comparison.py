@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from roles.comparison import build_comparison
 from tests import factories
+from tests.conftest import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,57 @@ def test_a_missing_statement_is_an_explicit_empty_cell(client, module):
     empty = soup.select("table.comparison td.is-empty")
     assert len(empty) == len(module.roles)
     assert all("No statement yet" in td.get_text() for td in empty)
+
+
+def statements(client, url):
+    """A page's statement lists (dl.statements) as {term: description}, as a reader sees them."""
+    return {
+        dt.get_text(" ", strip=True): dd.get_text(" ", strip=True)
+        for dl in soup(client, url).select("dl.statements")
+        for dt, dd in zip(dl.find_all("dt"), dl.find_all("dd"), strict=True)
+    }
+
+
+def test_a_role_page_names_a_missing_statement_as_the_table_does(client, module):
+    answered, unanswered = module.roles
+    budget = factories.AspectPageFactory(
+        parent=module.comparison, title="Budget", statements={answered: "Owns the budget"}
+    )
+    # Every fixture aspect has a statement for every role, so "None" printed for a missing
+    # one went unseen here; the table's empty cell was the only one tested.
+    assert statements(client, unanswered.url)[budget.title] == "No statement yet"
+    assert statements(client, answered.url)[budget.title] == "Owns the budget"
+
+
+def test_an_aspect_page_names_a_missing_statement_as_the_table_does(client, module):
+    answered, unanswered = module.roles
+    budget = factories.AspectPageFactory(
+        parent=module.comparison, title="Budget", statements={answered: "Owns the budget"}
+    )
+    assert statements(client, budget.url) == {
+        answered.heading: "Owns the budget",
+        unanswered.heading: "No statement yet",
+    }
+
+
+def test_a_draft_wording_reaches_neither_the_table_nor_the_api(client, module):
+    aspect, role = module.aspects[0], module.roles[0]
+    published = f"{role.title} on aspect 0"
+    draft = aspect.get_latest_revision_as_object()
+    rows = list(draft.statements.all())
+    rows[0].statement = "Draft wording"
+    draft.statements = rows
+    draft.save_revision()
+    responses = [client.get(url) for url in ("/api/v3/comparison/", "/api/v3/module/")]
+    api, bundle = (response.json() for response in responses)
+    # The published wording is there (an empty answer or a 404 would pass the rest) ...
+    assert table(client, module.comparison.url)[1][1] == published
+    assert api["aspects"][0]["statements"][0]["statement"] == published
+    assert bundle["comparison"]["aspects"][0]["statements"][0]["statement"] == published
+    # ... and the draft's is nowhere.
+    assert "Draft wording" not in client.get(module.comparison.url).content.decode()
+    for response in responses:
+        assert "Draft wording" not in response.content.decode()
 
 
 def test_unpublishing_removes_a_row_or_a_column(client, module):

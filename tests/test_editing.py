@@ -8,6 +8,7 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from tests import factories
 from tests.conftest import edit_form_data
+from tests.test_comparison import table
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,25 @@ def test_editors_can_add_a_role_in_the_admin(admin_client, module):
     html = public_html(admin_client, module)
     assert "Engineering Manager (EM)" in html
     assert Page.objects.get(slug="engineering-manager").live
+
+
+def test_an_aspect_without_a_new_roles_statement_saves_as_a_draft_only(admin_client, module):
+    """Publishing it is refused (tests/test_admin.py checks the message); a draft is kept, and
+    readers meanwhile see the new role as a column, its cell on the aspect empty."""
+    new_role = factories.RolePageFactory(parent=module.role_index, title="Engineering Manager")
+    aspect, (first, second) = module.aspects[0], module.roles
+    published = aspect.live_revision
+    edit_statement(admin_client, aspect, NEW, publish=False)  # no row for the new role
+    aspect.refresh_from_db()
+    assert aspect.live_revision == published and aspect.has_unpublished_changes
+    draft = aspect.get_latest_revision_as_object()
+    assert [row.statement for row in draft.statements.all()][0] == NEW
+    admin_client.logout()
+    rows = table(admin_client, module.comparison.url)
+    assert rows[0] == ["Aspect", first.heading, second.heading, new_role.heading]
+    assert rows[1] == [
+        aspect.title,
+        f"{first.title} on aspect 0",  # the published wording, not the draft's
+        f"{second.title} on aspect 0",
+        "— No statement yet",
+    ]

@@ -4,7 +4,6 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from wagtail.models import PageViewRestriction
 
 from tests import factories
 from tests.conftest import soup
@@ -29,10 +28,14 @@ def test_search_finds_lessons_roles_aspects_and_career_paths(client, module):
 
 
 def test_search_never_shows_drafts_or_private_pages(client, module):
+    public = factories.LessonPageFactory(parent=module.home, title="Public steering")
     factories.LessonPageFactory(parent=module.home, live=False, title="Unreleased steering")
-    private = factories.LessonPageFactory(parent=module.home, title="Private steering")
-    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
-    assert result_links(client, "steering") == []
+    factories.LessonPageFactory(parent=module.home, title="Private steering", private=True)
+    factories.LessonPageFactory(parent=module.home, title="Withdrawn steering", unpublished=True)
+    factories.LessonPageFactory(parent=module.home, title="Old title", drafted="Drafted steering")
+    # The published public lesson is found (so an empty result cannot pass), and only it.
+    assert result_links(client, "steering") == [public.url]
+    assert result_links(client, "Drafted") == []
 
 
 def test_search_handles_empty_long_and_odd_queries(client, module):

@@ -3,9 +3,9 @@
 import pytest
 from defusedxml import ElementTree as ET
 
-from roles.comparison import build_comparison
-from roles.infographic import CHAR, render_svg
+from roles.infographic import CHAR
 from tests import factories
+from tests.conftest import soup
 from tests.test_history import republish
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +62,37 @@ def test_three_roles_and_long_statements_wrap_inside_their_columns(client, modul
     assert " ".join(long_text.split()) in texts(root)
 
 
-def test_text_is_escaped_never_markup(db):
-    role = type("R", (), {"heading": "<script>alert(1)</script>", "title": "R", "pk": 1})()
-    comparison = build_comparison(aspects=[], roles=[role])
-    svg = render_svg(comparison, 'A "title" & <b>more</b>')
-    root = ET.fromstring(svg)
-    assert root.find(f"{SVG}script") is None
-    assert "<script>alert(1)</script>" in texts(root)
+ELEMENTS = {f"{SVG}{name}" for name in ("svg", "title", "desc", "rect", "text", "tspan")}
+
+
+def compact(text):
+    """Text without whitespace: long words are wrapped over several lines."""
+    return "".join(text.split())
+
+
+def test_hostile_text_is_drawn_as_text_never_markup(client, module):
+    """Script tags, quotes, ampersands and non-ASCII in the title, a role, an aspect and a
+    cell: each is drawn as the same text, in the file and inlined in the module page, and the
+    SVG has no element but its own."""
+    home = module.home
+    home.infographic_title = factories.hostile("Infographic")
+    home.save_revision().publish()
+    role = factories.RolePageFactory(parent=module.role_index, hostile=True)
+    cell = factories.hostile("Cell")
+    aspect = factories.AspectPageFactory(
+        parent=module.comparison, hostile=True, statements={role: cell}
+    )
+
+    root = fetch(client, module)
+    assert {el.tag for el in root.iter()} <= ELEMENTS
+    assert root.find(f"{SVG}title").text == home.infographic_title
+    description = root.find(f"{SVG}desc").text
+    assert role.title in description and aspect.title in description  # names, rows
+    drawn = [compact(text) for text in texts(root)]
+    for text in (role.heading, aspect.title, cell):
+        assert compact(text) in drawn, text
+
+    inline = soup(client, home.url).select_one(".infographic svg")
+    assert not inline.find_all(["script", "b", "img"])
+    assert role.title in inline.desc.get_text()
+    assert compact(cell) in compact(inline.get_text())

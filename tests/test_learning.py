@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lesson(module):
-    return factories.LessonPageFactory(
-        parent=module.home, body=[factories.knowledge_check(right=0)]
-    )
+    """A lesson whose check has the right answer second: "The Technical Program Manager"."""
+    return factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
 
 
 def check_id(lesson):
@@ -41,18 +40,37 @@ def test_the_check_renders_as_a_form_with_every_option(client, lesson):
 
 
 def test_a_right_answer_says_so_and_explains(client, lesson):
-    status, html = answer(client, lesson, check=check_id(lesson), answer="0")
-    feedback = html.select_one(".knowledge-check__feedback").get_text(" ")
-    assert status == 200
-    assert "Correct." in feedback and "Roadmaps span several projects." in feedback
-    assert html.select_one("input[value='0']").has_attr("checked")
-
-
-def test_a_wrong_answer_names_the_right_one(client, lesson):
     status, html = answer(client, lesson, check=check_id(lesson), answer="1")
     feedback = html.select_one(".knowledge-check__feedback").get_text(" ")
     assert status == 200
+    assert "Correct." in feedback and "Roadmaps span several projects." in feedback
+    assert html.select_one("input[value='1']").has_attr("checked")
+
+
+def test_a_wrong_answer_names_the_right_one(client, lesson):
+    status, html = answer(client, lesson, check=check_id(lesson), answer="0")
+    feedback = html.select_one(".knowledge-check__feedback").get_text(" ")
+    assert status == 200
     assert "Not quite. The answer is: The Technical Program Manager." in feedback
+
+
+@pytest.mark.parametrize("right", [0, 1, 2])
+def test_whichever_option_is_right_is_the_one_counted(client, module, right):
+    """The right answer anywhere in the list, the first included: each choice is judged
+    against it, the page tells the script which it is, and a wrong choice names it."""
+    options = ["Stakeholders", "The sponsor", "The program board"]
+    lesson = factories.LessonPageFactory(
+        parent=module.home, body=[factories.knowledge_check(right=right, options=options)]
+    )
+    page = BeautifulSoup(client.get(lesson.url).content, "html.parser")
+    form = page.select_one("form.knowledge-check")
+    assert form["data-correct"] == str(right)  # what the script checks answers against
+    for choice in range(len(options)):
+        status, html = answer(client, lesson, check=check_id(lesson), answer=str(choice))
+        verdict = html.select_one(".knowledge-check__verdict").get_text(" ", strip=True)
+        assert status == 200
+        expected = "Correct." if choice == right else f"The answer is: {options[right]}."
+        assert expected in verdict, (choice, verdict)
 
 
 @pytest.mark.parametrize(

@@ -1,31 +1,19 @@
-"""Factories for every page type. Pages are published through a revision, as editors do."""
+"""A factory for every page type. See base.py for publishing and the hiding options every
+factory takes (``private``, ``unpublished``, ``drafted``, ``first``, ``live=False``).
+
+``hostile=True`` (a factory_boy Trait) fills a page's text fields with hostile text
+(content.hostile), rich text as an editor would have typed it, so a test can check that what
+readers see is that text, never markup.
+"""
+
+from html import escape
 
 import factory
-import wagtail_factories
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from roles import models
 
-PARAGRAPH = "<p>A paragraph about programs and projects.</p>"
-
-
-class BasePageFactory(wagtail_factories.PageFactory):
-    """Publishes through a first revision; ``live=False`` makes a never-published draft."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        if not create:
-            return
-        if results:  # a post-generation hook set child rows (statements, steps): store them
-            instance.save()
-        revision = instance.save_revision()
-        if instance.live:
-            revision.publish()
-        instance.refresh_from_db()
+from .base import ROWS_SET, BasePageFactory
+from .content import PARAGRAPH, assessment_questions, hostile, hostile_rich
 
 
 class ModulePageFactory(BasePageFactory):
@@ -37,6 +25,15 @@ class ModulePageFactory(BasePageFactory):
 
     class Meta:
         model = models.ModulePage
+
+    class Params:
+        hostile = factory.Trait(
+            title=hostile("Module"),
+            lead=hostile("Lead"),
+            author=hostile("Author"),
+            infographic_title=hostile("Infographic"),
+            disclaimer=hostile_rich("Disclaimer"),
+        )
 
 
 class ComparisonPageFactory(BasePageFactory):
@@ -67,13 +64,20 @@ class RolePageFactory(BasePageFactory):
     title = factory.Sequence(lambda n: f"Role {n}")
     abbreviation = factory.Sequence(lambda n: f"R{n}")
     definition = factory.LazyAttribute(lambda o: f"What a {o.title} does.")
-    summary = factory.LazyAttribute(lambda o: f"<p>Summary of {o.title}.</p>")
+    # Titles are plain text: escaped where they go into rich text, as the editor would.
+    summary = factory.LazyAttribute(lambda o: f"<p>Summary of {escape(o.title)}.</p>")
     responsibilities = "<ul><li>Own the plan</li></ul>"
     skills = "<ul><li>Communication</li></ul>"
     kpis = "<ul><li>On-time delivery</li></ul>"
 
     class Meta:
         model = models.RolePage
+
+    class Params:
+        hostile = factory.Trait(
+            title=factory.Sequence(lambda n: hostile(f"Role {n}")),
+            abbreviation=factory.Sequence(lambda n: f"<&\"'{n}>"),  # 20 characters at most
+        )
 
 
 class AspectPageFactory(BasePageFactory):
@@ -85,12 +89,19 @@ class AspectPageFactory(BasePageFactory):
     class Meta:
         model = models.AspectPage
 
+    class Params:
+        hostile = factory.Trait(
+            title=factory.Sequence(lambda n: hostile(f"Aspect {n}")),
+            explanation=factory.Sequence(lambda n: hostile_rich(f"Explanation {n}")),
+        )
+
     @factory.post_generation
     def statements(obj, create, extracted, **kwargs):
         obj.statements = [
             models.AspectStatement(role=role, statement=text, sort_order=i)
             for i, (role, text) in enumerate((extracted or {}).items())
         ]
+        return ROWS_SET
 
 
 class AspectStatementFactory(factory.django.DjangoModelFactory):
@@ -111,12 +122,19 @@ class CareerPathPageFactory(BasePageFactory):
     class Meta:
         model = models.CareerPathPage
 
+    class Params:
+        hostile = factory.Trait(
+            title=factory.Sequence(lambda n: hostile(f"Career path {n}")),
+            intro=factory.Sequence(lambda n: hostile_rich(f"Intro {n}")),
+        )
+
     @factory.post_generation
     def steps(obj, create, extracted, **kwargs):
         obj.steps = [
             models.CareerStep(title=title, description=f"About {title}.", role=role, sort_order=i)
             for i, (title, role) in enumerate(extracted or [("Next step", None)])
         ]
+        return ROWS_SET
 
 
 class CareerStepFactory(factory.django.DjangoModelFactory):
@@ -134,29 +152,30 @@ class LessonPageFactory(BasePageFactory):
     body = factory.LazyAttribute(
         lambda o: [
             {"type": "heading", "value": f"{o.title} in brief"},
-            {"type": "paragraph", "value": PARAGRAPH},
-            {"type": "takeaway", "value": {"title": "Key takeaway", "text": PARAGRAPH}},
+            {"type": "paragraph", "value": o.paragraph},
+            {"type": "takeaway", "value": {"title": "Key takeaway", "text": o.paragraph}},
         ]
     )
 
     class Meta:
         model = models.LessonPage
 
-
-def list_block(items):
-    """A ListBlock as the admin form posts it (for tests that post edit forms)."""
-    return {
-        "count": len(items),
-        **{str(i): {"value": v, "deleted": "", "order": i, "id": ""} for i, v in enumerate(items)},
-    }
+    class Params:
+        paragraph = PARAGRAPH
+        hostile = factory.Trait(
+            title=factory.Sequence(lambda n: hostile(f"Lesson {n}")),
+            paragraph=factory.LazyAttribute(lambda o: f"<p>{escape(o.title, quote=False)}</p>"),
+        )
 
 
 class SelfAssessmentPageFactory(BasePageFactory):
-    """``roles=[a, b]``: each question has one answer per role, worth 2 points to it."""
+    """``roles=[a, b]``: each question has an answer per role (content.assessment_questions:
+    3 points to that role, 1 to each other role) and "No preference"."""
 
     title = "Which role suits you?"
     slug = "self-assessment"
     intro = "<p>Five questions.</p>"
+    questions = factory.LazyAttribute(lambda o: assessment_questions(o.roles, o.count))
 
     class Meta:
         model = models.SelfAssessmentPage
@@ -164,23 +183,6 @@ class SelfAssessmentPageFactory(BasePageFactory):
     class Params:
         roles = []
         count = 3
-
-    questions = factory.LazyAttribute(
-        lambda o: [
-            {
-                "type": "question",
-                "value": {
-                    "text": f"Question {n}?",
-                    "answers": [
-                        {"text": f"Like {role.title}", "weights": [{"role": role.pk, "points": 2}]}
-                        for role in o.roles
-                    ]
-                    + [{"text": "No preference", "weights": []}],
-                },
-            }
-            for n in range(1, o.count + 1)
-        ]
-    )
 
 
 # Every page type's factory; tests/test_pages.py fails when a page type is missing here.
@@ -198,35 +200,3 @@ PAGE_FACTORIES = {
         SelfAssessmentPageFactory,
     ]
 }
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """``groups=["Editors"]`` puts the user in Wagtail's groups (made by the migrations)."""
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "Alex"
-    last_name = factory.Sequence(lambda n: f"Editor{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.django.Password("correct horse battery")
-
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.groups.add(*Group.objects.filter(name__in=extracted))
-
-
-def knowledge_check(question="Who owns the program roadmap?", right=0, options=None):
-    """Raw StreamField data for a knowledge check block, the ``right`` option correct."""
-    options = options or ["The Technical Program Manager", "The Technical Project Manager"]
-    return {
-        "type": "knowledge_check",
-        "value": {
-            "question": question,
-            "options": [{"text": t, "correct": i == right} for i, t in enumerate(options)],
-            "explanation": "<p>Roadmaps span several projects.</p>",
-        },
-    }
