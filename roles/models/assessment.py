@@ -99,9 +99,11 @@ class SelfAssessmentPage(ModuleBasePage):
         choices = {}
         for number, (qid, question) in enumerate(questions.items(), start=1):
             raw = str(data.get(f"q-{qid}", "")).strip()
+            count = len(question.value["answers"])
             if not raw:
                 errors.append(f"Question {number} has no answer.")
-            elif not raw.isdigit() or int(raw) >= len(question.value["answers"]):
+            # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
+            elif not (raw.isascii() and raw.isdigit()) or int(raw) >= count:
                 errors.append(f"Question {number}: choose one of its answers.")
             else:
                 choices[qid] = int(raw)

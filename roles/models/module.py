@@ -235,7 +235,8 @@ class LessonPage(ModuleBasePage):
             return {"check": None, "error": "That question is not part of this lesson."}
         options = block.value["options"]
         raw = str(data.get("answer", "")).strip()
-        if not raw.isdigit() or int(raw) >= len(options):
+        # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
+        if not (raw.isascii() and raw.isdigit()) or int(raw) >= len(options):
             return {"check": check_id, "error": "Choose one of the answers, then check it."}
         right = block.value.correct_index()
         return {

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, include, path, re_path, resolve
+from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.urls import api as api_v3
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,12 +15,33 @@ from roles.views import ModuleSitemap, healthz, robots_txt, search
 
 register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
 
+
+@csrf_exempt  # a POST to a mistaken path deserves a 404, not an HTML CSRF failure
+def api_not_found(request):
+    """Any /api/ path no endpoint matched: a JSON 404 for every method, instead of Wagtail's
+    page serving (an HTML 404, or a page whose slug happens to be "api")."""
+    if not request.path_info.endswith("/"):
+        # Matching every /api/ path stops Django's APPEND_SLASH redirect, so do it here;
+        # 308 for writes keeps their method and body, as 301 need not.
+        try:
+            slashed = resolve(request.path_info + "/").func is not api_not_found
+        except Resolver404:
+            slashed = False
+        if slashed:
+            return HttpResponsePermanentRedirect(
+                request.get_full_path(force_append_slash=True),
+                preserve_request=request.method not in ("GET", "HEAD"),
+            )
+    return problem_response(status=404, detail=f"No API endpoint at {request.path[:200]}")
+
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_v2.urls),
     path("api/v3/", api_v3.urls),
+    re_path(r"^api/", api_not_found),  # after every API, before Wagtail's catch-all
     path("search/", search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": ModuleSitemap}}),
     path("robots.txt", robots_txt),

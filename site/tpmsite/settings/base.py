@@ -159,6 +159,10 @@ MEDIA_URL = "/media/"
 
 # Complex page forms (a lesson with many blocks) exceed Django's default of 1000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The largest request body (other than file uploads) Django reads: its default, 2.5 MiB, said
+# here because the API answers 413 above it (roles.middleware). The whole module's content is
+# about 25 KB, so a page written through the API or the admin has a hundredfold headroom.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 WAGTAIL_SITE_NAME = "TPM vs TPM learning module"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
