@@ -119,3 +119,23 @@ def test_an_editors_api_revert_saves_a_draft_and_publishes_nothing(
     assert action(client, moderator_token, aspect, "publish").status_code == 200
     html = public_table(client, module)
     assert original in html and NEW not in html
+
+
+def test_a_page_locked_by_a_moderator_cannot_be_reverted_by_an_editor(
+    client, module, editor, moderator
+):
+    """Wagtail 8.0.1's revert checks edit permission only; a lock stops it as it stops PATCH."""
+    aspect = module.aspects[0]
+    first = aspect.live_revision
+    aspect.locked, aspect.locked_by = True, moderator
+    aspect.save()
+    editor_token, moderator_token = bearer(editor), bearer(moderator)
+    response = action(client, editor_token, aspect, "revert", revision_id=first.pk)
+    assert response.status_code == 403
+    assert "locked" in response.json()["detail"]
+    assert aspect.revisions.count() == 1  # no draft was saved
+    # The one who holds the lock still may.
+    assert (
+        action(client, moderator_token, aspect, "revert", revision_id=first.pk).status_code == 200
+    )
+    assert aspect.revisions.count() == 2
