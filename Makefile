@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run serve test lint screenshots bench soak backup restore
+.PHONY: run serve test lint screenshots bench soak backup restore mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,3 +82,8 @@ bench: $(VENV)/.installed-test
 # publishes every few seconds (docs/reliability.md). SOAK_SECONDS / SOAK_CONNECTIONS adjust it.
 soak: $(VENV)/.installed-test
 	$(BIN)/python scripts/soak.py
+
+# Mutation testing (mutmut) of the core modules, each against only the tests that cover it
+# (scripts/mutation.py; docs/testing.md). MODULE=roles/visibility.py runs one. Not in `make test`.
+mutation: $(VENV)/.installed-test
+	$(BIN)/python scripts/mutation.py $(MODULE)

@@ -1,0 +1,136 @@
+"""Mutation testing of the core modules with mutmut, one module at a time (`make mutation`).
+
+Each module is mutated alone and only the test files that cover it run against its mutants
+(MODULES below), so a run stays minutes, not hours. mutmut works on a copy under mutants/,
+never on the files in the working tree; that copy is wiped before each module.
+
+    python scripts/mutation.py                          # every module in MODULES, in turn
+    python scripts/mutation.py roles/visibility.py      # one module (make mutation MODULE=...)
+
+Prints mutmut's progress (mutants done of total), then a table per module (mutants, killed,
+survived, timeout, kill rate) and the diff of every surviving mutant.
+"""
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Module -> the test files that exercise it. A mutant only ever runs these.
+MODULES = {
+    "roles/comparison.py": ["tests/test_comparison.py", "tests/test_privacy.py"],
+    "roles/history.py": ["tests/test_history.py", "tests/test_privacy.py"],
+    "roles/visibility.py": ["tests/test_privacy.py", "tests/test_history.py"],
+    "roles/models/module.py": ["tests/test_learning.py", "tests/test_lessons.py"],
+    "roles/models/assessment.py": ["tests/test_assessment.py"],
+    "roles/middleware.py": [
+        "tests/test_bad_input.py",
+        "tests/test_api_guards.py",
+        "tests/test_mutants.py",
+    ],
+    "roles/cache.py": ["tests/test_cache.py"],
+    "roles/backup.py": ["tests/test_backup.py"],
+    "roles/restore.py": ["tests/test_backup.py"],
+}
+
+KILLED = {"killed", "caught by type check"}
+TIMEOUT = {"timeout"}
+
+
+def run_one(module, result_file):
+    """In a child process: run mutmut on one module, write its results as JSON."""
+    from mutmut import configuration
+
+    config = configuration._load_config()
+    configuration._config = dataclasses.replace(
+        config, only_mutate=[module], pytest_add_cli_args_test_selection=MODULES[module]
+    )
+    from mutmut.__main__ import run
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+
+    jobs = os.environ.get("MUTATION_JOBS", "1")
+    try:
+        run.main(["--max-children", jobs], standalone_mode=False)
+    except SystemExit as stop:
+        if stop.code not in (0, None):
+            raise
+    os.chdir(ROOT)  # mutmut works inside mutants/
+    data = SourceFileMutationData(path=Path(module))
+    data.load()
+    mutants = []
+    for name, code in sorted(data.exit_code_by_key.items()):
+        status = status_by_exit_code[code]
+        diff = "" if status in KILLED else get_diff_for_mutant(name, path=Path(module))
+        mutants.append({"name": name, "status": status, "diff": diff})
+    Path(result_file).write_text(json.dumps(mutants))
+
+
+def measure(module, index, count):
+    print(f"\n=== [{index}/{count}] {module} against {' '.join(MODULES[module])}", flush=True)
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    result_file = ROOT / "mutants.json"
+    started = time.monotonic()
+    child = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--one", module, str(result_file)], cwd=ROOT, check=False
+    )
+    seconds = time.monotonic() - started
+    if child.returncode != 0 or not result_file.exists():
+        print(f"mutmut failed on {module} (exit {child.returncode})", flush=True)
+        return {"module": module, "error": True, "seconds": seconds, "mutants": []}
+    mutants = json.loads(result_file.read_text())
+    result_file.unlink()
+    return {"module": module, "error": False, "seconds": seconds, "mutants": mutants}
+
+
+def report(results):
+    header = f"{'module':<28} {'mutants':>7} {'killed':>6} {'survived':>8} {'timeout':>7} "
+    header += f"{'other':>5} {'kill rate':>9} {'time':>6}"
+    print("\n" + header)
+    print("-" * len(header))
+    for result in results:
+        mutants = result["mutants"]
+        killed = sum(m["status"] in KILLED for m in mutants)
+        survived = sum(m["status"] == "survived" for m in mutants)
+        timeout = sum(m["status"] in TIMEOUT for m in mutants)
+        other = len(mutants) - killed - survived - timeout
+        # A timeout is counted as detected (the mutant did not pass the tests in time).
+        rate = f"{100 * (killed + timeout) / len(mutants):.1f}%" if mutants else "-"
+        if result["error"]:
+            rate = "ERROR"
+        print(
+            f"{result['module']:<28} {len(mutants):>7} {killed:>6} {survived:>8} {timeout:>7} "
+            f"{other:>5} {rate:>9} {result['seconds']:>5.0f}s"
+        )
+    print("\n('other' = no tests reached the mutant, skipped or suspicious; see below.)")
+    for result in results:
+        for mutant in result["mutants"]:
+            if mutant["status"] in KILLED | TIMEOUT:
+                continue
+            print(f"\n# {mutant['name']}: {mutant['status']}")
+            print(mutant["diff"].rstrip())
+
+
+def main(argv):
+    if argv[:1] == ["--one"]:
+        run_one(argv[1], argv[2])
+        return 0
+    modules = argv or list(MODULES)
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        print(f"Unknown module(s) {unknown}; choose from: {', '.join(MODULES)}")
+        return 2
+    results = [measure(m, i, len(modules)) for i, m in enumerate(modules, 1)]
+    report(results)
+    return 1 if any(r["error"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
