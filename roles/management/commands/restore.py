@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from roles.backup import BackupError
-from roles.restore import DEFAULT_MAX_BYTES, MIB, restore
+from roles.backup_archive import DEFAULT_MAX_BYTES, MIB
+from roles.restore import restore
 
 
 class Command(BaseCommand):
