@@ -1,9 +1,11 @@
 """Private, unpublished and draft content reaches no anonymous reader, on any surface.
 
-One rule decides what a reader may see (roles.visibility). Each test below hides a role or
-an aspect in one way, with a marker word in what it hides, and reads every public surface
-anonymously: the marker must be nowhere, while a visible control page's marker must be
-there (so an empty answer or a 404 cannot pass). A new surface is one line in SURFACES.
+One rule decides what a reader may see (roles.visibility). One module holds a target role and
+a target aspect hidden in each way there is (SCENARIOS), each with a marker word of its own in
+what it hides, beside a visible control role and aspect; every public surface is read
+anonymously: no marker may be anywhere, while the control's marker must be there (so an empty
+answer or a 404 cannot pass). A new surface is one line in SURFACES; a new way of hiding a
+page is one line in SCENARIOS.
 """
 
 import datetime
@@ -29,104 +31,119 @@ def restrict(page):
     PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
 
 
-def secret_title(kind):
-    return f"Hidden {SECRET} {kind}"
-
-
-def draft(page, kind):
+def draft(page, title):
     revision = page.get_latest_revision_as_object()
-    revision.title = secret_title(kind)
+    revision.title = title
     revision.save_revision()
 
 
-def made_private(page, kind):
+def made_private(page, title):
     restrict(page)
 
 
-def published_while_private(page, kind):
+def published_while_private(page, title):
     restrict(page)
     with on(DAY3):
-        republish(page, title=secret_title(kind))
+        republish(page, title=title)
 
 
-def unpublished_then_drafted(page, kind):
+def unpublished_then_drafted(page, title):
     # An unpublished page's row holds its latest draft: the title readers must not see.
     page.unpublish()
-    draft(page, kind)
+    draft(page, title)
 
 
-# How the target page is hidden (on DAY2, after everything was published on DAY1), and
-# whether its marker was already in what was published on DAY1.
+# How a target page is hidden (on DAY2, after everything was published on DAY1): a short code
+# for its marker, whether the marker was already in what was published on DAY1, and how.
 SCENARIOS = {
-    "made private": (True, made_private),
-    "published while private": (False, published_while_private),
-    "unpublished, then drafted": (False, unpublished_then_drafted),
-    "published, with a newer draft": (False, draft),
-    "never published": (True, None),
+    "made private": ("mp", True, made_private),
+    "published while private": ("pp", False, published_while_private),
+    "unpublished, then drafted": ("ud", False, unpublished_then_drafted),
+    "published, with a newer draft": ("nd", False, draft),
+    "never published": ("np", True, None),
 }
+TARGETS = [(kind, scenario) for kind in ("role", "aspect") for scenario in SCENARIOS]
 
 
-def build_hidden(kind, scenario):
-    """A module with a visible control role and aspect, and a target role or aspect hidden
-    as ``scenario`` says; a lesson, a career path and the self-assessment all use both."""
-    marked_from_start, hide = SCENARIOS[scenario]
+def marker(kind, scenario):
+    """The word only this target's hidden text holds (no marker is a prefix of another)."""
+    return f"{SECRET}{kind}{SCENARIOS[scenario][0]}"
+
+
+def build_hidden(targets=TARGETS):
+    """A module with a visible control role and aspect, and a target role or aspect per
+    (kind, scenario) in ``targets``, hidden as the scenario says; a lesson, career paths and
+    the self-assessment use them all. ``m.targets`` maps (kind, scenario) to its page."""
     m = build_module()
-    word = {k: SECRET if k == kind and marked_from_start else "plain" for k in ("role", "aspect")}
-    published = {k: hide is not None or k != kind for k in ("role", "aspect")}
     control_role = factories.RolePageFactory(
         parent=m.role_index, title=f"Visible {CONTROL} role", definition=f"A {CONTROL} role."
     )
-    target_role = factories.RolePageFactory(
-        parent=m.role_index,
-        title=f"Target {word['role']} role",
-        definition=f"A {word['role']} role.",
-        live=published["role"],
-    )
-    # The API keeps an aspect's rows for roles readers cannot see (unnamed), so the marker is
-    # in the role's own page only.
-    on_target_role = "plain for the role"
+    pages = {}
+    for kind, scenario in targets:
+        _, marked_from_start, hide = SCENARIOS[scenario]
+        word = marker(kind, scenario) if marked_from_start else f"plain {len(pages)}"
+        if kind == "role":
+            pages[kind, scenario] = factories.RolePageFactory(
+                parent=m.role_index,
+                title=f"Target {word} role",
+                definition=f"A {word} role.",
+                live=hide is not None,
+            )
+        else:
+            pages[kind, scenario] = factories.AspectPageFactory(
+                parent=m.comparison,
+                title=f"Target {word} aspect",
+                statements={control_role: f"{word} statement"},
+                live=hide is not None,
+            )
+    target_roles = [page for (kind, _), page in pages.items() if kind == "role"]
+    # The API keeps an aspect's rows for roles readers cannot see (unnamed), so a target
+    # role's marker is in the role's own page only.
     control_aspect = factories.AspectPageFactory(
         parent=m.comparison,
         title=f"Visible {CONTROL} aspect",
-        statements={control_role: f"{CONTROL} statement", target_role: on_target_role},
+        statements={
+            control_role: f"{CONTROL} statement",
+            **{role: "plain for the role" for role in target_roles},
+        },
     )
-    target_aspect = factories.AspectPageFactory(
-        parent=m.comparison,
-        title=f"Target {word['aspect']} aspect",
-        statements={control_role: f"{word['aspect']} statement", target_role: on_target_role},
-        live=published["aspect"],
-    )
+    target_aspects = [page for (kind, _), page in pages.items() if kind == "aspect"]
     factories.LessonPageFactory(
         parent=m.home,
         body=[
             {
                 "type": "comparison",
-                "value": {"caption": "", "aspects": [control_aspect.pk, target_aspect.pk]},
+                "value": {
+                    "caption": "",
+                    "aspects": [control_aspect.pk, *(a.pk for a in target_aspects)],
+                },
             }
         ],
     )
-    factories.CareerPathPageFactory(
-        parent=m.career_index,
-        title=f"A {CONTROL} path",
-        role=target_role,
-        steps=[("Lead", target_role), ("Director", control_role)],
-    )
+    for i, role in enumerate(target_roles or [control_role]):
+        factories.CareerPathPageFactory(
+            parent=m.career_index,
+            title=f"A {CONTROL} path {i}",
+            role=role,
+            steps=[("Lead", role), ("Director", control_role)],
+        )
     m.assessment.delete()
     answers = [
         {"text": f"Answer {i}", "weights": [{"role": role.pk, "points": 2}]}
-        for i, role in enumerate([target_role, control_role])
+        for i, role in enumerate([*target_roles, control_role])
     ]
     m.assessment = factories.SelfAssessmentPageFactory(
         parent=m.home,
         questions=[{"type": "question", "value": {"text": "Which?", "answers": answers}}],
     )
     PageLogEntry.objects.update(timestamp=noon(DAY1))
-    m.target = target_role if kind == "role" else target_aspect
-    if hide:
-        with on(DAY2):
-            hide(m.target, kind)
-    m.roles += [control_role, target_role]
-    m.aspects += [control_aspect, target_aspect]
+    with on(DAY2):
+        for (kind, scenario), page in pages.items():
+            if hide := SCENARIOS[scenario][2]:
+                hide(page, f"Hidden {marker(kind, scenario)} {kind}")
+    m.targets = pages
+    m.roles += [control_role, *target_roles]
+    m.aspects += [control_aspect, *target_aspects]
     return m
 
 
@@ -196,27 +213,33 @@ def read(client, urls):
     return "\n".join(bodies)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
-@pytest.mark.parametrize("kind", ["role", "aspect"])
-def test_a_hidden_page_reaches_no_public_surface(client, subtests, kind, scenario):
-    m = build_hidden(kind, scenario)
+def test_hidden_pages_reach_no_public_surface(client, subtests):
+    m = build_hidden()
+    markers = {target: marker(*target) for target in TARGETS}
     for surface, urls in SURFACES.items():
         with subtests.test(surface=surface):
             text = read(client, urls(m))
             assert SHOWS_CONTROL_AS.get(surface, CONTROL) in text, f"{surface}: no control"
-            assert SECRET not in text, f"{surface} shows the {kind} ({scenario})"
+            shown = [
+                f"the {kind} {scenario}"
+                for (kind, scenario), word in markers.items()
+                if word in text
+            ]
+            assert not shown, f"{surface} shows {', '.join(shown)}"
+            assert SECRET not in text, f"{surface} shows a hidden page"
 
 
 def test_a_restricted_section_hides_every_page_in_it(client, subtests):
     """A view restriction on the roles' section hides every role in it, on every surface."""
-    m = build_hidden("aspect", "published, with a newer draft")
+    m = build_hidden([(kind, "published, with a newer draft") for kind in ("role", "aspect")])
+    target_role = m.targets["role", "published, with a newer draft"].title
     restrict(m.role_index)
     everything = []
     for surface, urls in SURFACES.items():
         with subtests.test(surface=surface):
             text = read(client, urls(m))
             everything.append(text)
-            for role_text in (f"Visible {CONTROL} role", f"A {CONTROL} role", "Target plain role"):
+            for role_text in (f"Visible {CONTROL} role", f"A {CONTROL} role", target_role):
                 assert role_text not in text, f"{surface} shows {role_text!r}"
     assert f"Visible {CONTROL} aspect" in "".join(everything)
 
