@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from roles.cache import connect_signals, content_changed, full_url
 from roles.redis_cache import GENERATION_KEY
@@ -125,6 +125,18 @@ def test_a_deleted_subtree_is_purged_at_every_old_address_in_one_batch(tree, com
     assert purged.count(url(tree, tree.home)) == 1
 
 
+def test_the_first_change_on_a_new_connection_is_purged(tree, committed, monkeypatch):
+    monkeypatch.delattr(connection, "page_cache_old_urls", raising=False)
+    old = url(tree, tree.lesson)
+    assert old in committed(tree.lesson.unpublish)
+
+
+def test_without_a_site_the_api_is_purged_by_path_and_nothing_fails(tree, committed, caplog):
+    Site.objects.all().delete()
+    purged = committed(content_changed)
+    assert "/api/v3/module/" in purged and caplog.records == []
+
+
 def test_old_addresses_are_purged_with_their_own_change_only(tree, committed):
     old = url(tree, tree.lesson)
     assert old in committed(tree.lesson.unpublish)
@@ -176,11 +188,12 @@ def test_a_failed_purge_does_not_fail_the_publish_and_is_logged(
     assert [r.getMessage() for r in caplog.records] == ["Could not purge the HTTP cache"]
 
 
-def test_without_an_http_cache_nothing_is_purged(tree, committed, settings):
+def test_without_an_http_cache_nothing_is_purged(tree, committed, settings, caplog):
     del settings.WAGTAILFRONTENDCACHE
     view = View()
     serve(view)
     assert committed(content_changed) == []
+    assert caplog.records == []  # nothing tried, nothing failed
     assert serve(view)["X-Page-Cache"] == "miss"  # the page cache is still dropped
 
 
