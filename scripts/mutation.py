@@ -34,8 +34,8 @@ MODULES = {
         "tests/test_api_guards.py",
         "tests/test_mutants.py",
     ],
-    "roles/cache.py": ["tests/test_cache.py"],
-    "roles/backup.py": ["tests/test_backup.py"],
+    "roles/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
+    "roles/backup.py": ["tests/test_backup_selection.py", "tests/test_restore_refusals.py"],
     "roles/restore.py": ["tests/test_backup.py"],
 }
 

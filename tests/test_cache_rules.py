@@ -1,0 +1,308 @@
+"""The page cache's rules, each on its own and fast: which requests and answers are shared,
+what a stored page keeps, and which changes drop it from both caches (roles/cache.py).
+
+Small trees and a stand-in view, so each check costs little; test_cache.py has the same
+rules on a whole module."""
+
+import time
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import caches
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.test import RequestFactory, override_settings
+from wagtail.contrib.frontend_cache.backends import BaseBackend
+from wagtail.models import Page, Site
+
+from roles.cache import PageCacheMiddleware, is_public_request, is_shareable_response
+from roles.cache import entry_key as key_of
+from roles.redis_cache import invalidations
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PURGED = []
+rf = RequestFactory()
+
+
+class RecordingBackend(BaseBackend):
+    """Stands in for Varnish: remembers what Wagtail asked it to purge."""
+
+    def purge(self, url):
+        PURGED.append(url)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    caches["default"].clear()
+    PURGED.clear()
+
+
+class View:
+    """A stand-in for everything below the cache middleware: counts its renders."""
+
+    def __init__(self, make=None):
+        self.calls = 0
+        self.make = make or (lambda: HttpResponse(b"rendered", headers={"X-Kept": "yes"}))
+        self.paths = []
+
+    def __call__(self, request):
+        self.calls += 1
+        self.paths.append(request.path)  # the request it was given, whatever the answer
+        return self.make()
+
+
+def small_tree():
+    """A module home (the site's root) with two lessons and a role index holding one role."""
+    home = factories.ModulePageFactory(parent=Page.get_first_root_node())
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    role_index = factories.RoleIndexPageFactory(parent=home)
+    return SimpleNamespace(
+        site=site,
+        home=home,
+        lesson=factories.LessonPageFactory(parent=home),
+        other=factories.LessonPageFactory(parent=home),
+        role_index=role_index,
+        role=factories.RolePageFactory(parent=role_index),
+    )
+
+
+@pytest.fixture
+def module_tree(db):
+    return small_tree()
+
+
+def serve(view, path="/lesson/", method="get", **extra):
+    return PageCacheMiddleware(view)(getattr(rf, method)(path, **extra))
+
+
+# Which requests are the same for every visitor ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        rf.get("/lesson/"),
+        rf.head("/lesson/"),
+        rf.get("/api/v3/comparison/?as_of=2025-01-01"),  # query strings are the API's contract
+    ],
+    ids=["get", "head", "api-query"],
+)
+def test_anonymous_reads_of_public_paths_are_shared(request_):
+    assert is_public_request(request_)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        rf.post("/lesson/"),
+        rf.get("/lesson/", HTTP_AUTHORIZATION="Bearer token"),
+        rf.get("/lesson/", HTTP_ORIGIN="https://elsewhere.example"),
+        rf.get("/lesson/", HTTP_COOKIE="sessionid=someone"),
+        rf.get("/lesson/", HTTP_COOKIE="messages=saved"),
+        rf.get("/lesson/?q=roadmap"),
+        rf.get("/admin/pages/"),
+        rf.get("/django-admin/"),
+        rf.get("/api/v3/preview/abc/"),
+        rf.get("/documents/1/ladder.pdf"),
+        rf.get("/healthz"),
+        rf.get("/_util/login/"),
+    ],
+    ids=[
+        "post",
+        "authorization",
+        "cross-origin",
+        "signed-in",
+        "messages",
+        "page-query",
+        "admin",
+        "django-admin",
+        "preview",
+        "documents",
+        "health",
+        "password-form",
+    ],
+)
+def test_per_visitor_requests_and_private_paths_are_not_shared(request_):
+    assert not is_public_request(request_)
+
+
+# Which answers may be kept -----------------------------------------------------------------
+
+
+def test_a_plain_page_and_a_json_api_answer_may_be_kept():
+    assert is_shareable_response(rf.get("/lesson/"), HttpResponse(b"page"))
+    assert is_shareable_response(rf.get("/api/v3/module/"), JsonResponse({"a": 1}))
+
+
+@pytest.mark.parametrize(
+    "path, response",
+    [
+        ("/missing/", HttpResponse(b"gone", status=404)),
+        ("/lesson/", StreamingHttpResponse(iter([b"a"]))),
+        ("/api/v3/module/", HttpResponse(b"<html>browsable</html>")),
+        *[
+            ("/lesson/", HttpResponse(b"page", headers={"Cache-Control": word}))
+            for word in ("private", "no-cache", "no-store, max-age=0")
+        ],
+    ],
+    ids=["error", "streaming", "api-html", "private", "no-cache", "no-store"],
+)
+def test_errors_streams_api_html_and_private_answers_are_not_kept(path, response):
+    assert not is_shareable_response(rf.get(path), response)
+
+
+def test_an_api_answer_without_a_content_type_is_not_kept():
+    response = JsonResponse({"a": 1})
+    assert is_shareable_response(rf.get("/api/v3/module/"), response)
+    del response["Content-Type"]
+    assert not is_shareable_response(rf.get("/api/v3/module/"), response)
+
+
+def test_an_answer_setting_a_cookie_is_not_kept():
+    response = HttpResponse(b"page")
+    assert is_shareable_response(rf.get("/lesson/"), response)
+    response.set_cookie("csrftoken", "x")
+    assert not is_shareable_response(rf.get("/lesson/"), response)
+
+
+def test_html_and_json_of_one_url_are_kept_apart_and_urls_each_their_own():
+    html = key_of(rf.get("/api/v3/module/", HTTP_ACCEPT="text/html,*/*"))
+    assert html == key_of(rf.get("/api/v3/module/", HTTP_ACCEPT="text/html,*/*"))
+    assert html != key_of(rf.get("/api/v3/module/", HTTP_ACCEPT="application/json"))
+    assert key_of(rf.get("/a/")) != key_of(rf.get("/b/"))
+
+
+# What the middleware serves and keeps ------------------------------------------------------
+
+
+def test_a_page_is_rendered_once_then_served_with_its_headers():
+    view = View()
+    first = serve(view)
+    assert first["X-Page-Cache"] == "miss" and view.calls == 1
+    control = first["Cache-Control"].replace(" ", "").split(",")
+    assert sorted(control) == ["max-age=0", "public", "s-maxage=600"]
+    second = serve(view)
+    assert second["X-Page-Cache"] == "hit" and view.calls == 1
+    assert second.content == b"rendered" and second["X-Kept"] == "yes"
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_json_answer_is_served_again_as_json():
+    view = View(lambda: JsonResponse({"roles": 2}))
+    serve(view, "/api/v3/module/")
+    hit = serve(view, "/api/v3/module/")
+    assert hit["X-Page-Cache"] == "hit" and hit["Content-Type"] == "application/json"
+
+
+def test_each_url_is_kept_apart():
+    view = View(lambda: HttpResponse(view.paths[-1].encode()))
+    assert serve(view, "/a/").content == b"/a/"
+    other = serve(view, "/b/")
+    assert other["X-Page-Cache"] == "miss" and other.content == b"/b/"
+    assert serve(view, "/a/").content == b"/a/" and view.calls == 2
+
+
+def test_a_kept_page_expires_after_the_configured_time(settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    view = View()
+    serve(view)
+    assert serve(view)["X-Page-Cache"] == "hit"
+    time.sleep(1.1)
+    assert serve(view)["X-Page-Cache"] == "miss" and view.calls == 2
+
+
+def test_per_response_headers_are_not_replayed_on_a_hit():
+    per_response = {"Date": "Mon, 01 Jan 2024", "Expires": "0", "Set-Cookie": "a=b"}
+    view = View(lambda: HttpResponse(b"page", headers={**per_response, "X-Kept": "yes"}))
+    first = serve(view)
+    assert all(first[name] == value for name, value in per_response.items())
+    hit = serve(view)
+    assert hit["X-Page-Cache"] == "hit" and hit["X-Kept"] == "yes"
+    assert not any(name in hit for name in per_response)
+
+
+def test_what_is_not_shareable_is_rendered_every_time_and_unmarked():
+    view = View(lambda: HttpResponse(b"nope", status=404))
+    for _ in range(2):
+        assert "X-Page-Cache" not in serve(view)
+    assert view.calls == 2
+
+
+def test_a_per_visitor_request_is_neither_served_from_nor_kept_in_the_cache():
+    view = View()
+    serve(view)  # a shared copy exists
+    for _ in range(2):
+        assert "X-Page-Cache" not in serve(view, HTTP_COOKIE="sessionid=someone")
+        assert "X-Page-Cache" not in serve(view, method="post")
+    assert view.calls == 5
+    assert serve(view)["X-Page-Cache"] == "hit"  # the shared copy is still there
+
+
+def test_nothing_is_cached_when_the_page_cache_is_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    view = View()
+    for _ in range(2):
+        assert "X-Page-Cache" not in serve(view)
+    assert view.calls == 2
+
+
+def test_a_bad_host_is_answered_by_django_not_the_cache(client):
+    response = client.get("/", HTTP_HOST="not a host name")
+    assert response.status_code == 400 and "X-Page-Cache" not in response
+
+
+# With Redis: each worker serves what it has seen from its own memory ------------------------
+
+
+@pytest.fixture
+def redis_cache():
+    """The shared cache as production has it: Redis, with this worker's Invalidations."""
+    location = "redis://127.0.0.1:6379/11"
+    params = {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": location}
+    with override_settings(CACHES={"default": {**params, "KEY_PREFIX": "cache-rules"}}):
+        shared = caches["default"]
+        shared.clear()
+        assert invalidations(shared).current() is not None, "needs Redis on 127.0.0.1:6379"
+        yield shared
+        shared.clear()
+
+
+def test_a_page_kept_by_this_worker_is_served_from_its_memory(redis_cache):
+    view = View()
+    assert serve(view)["X-Page-Cache"] == "miss"
+    redis_cache.delete(key_of(rf.get("/lesson/")))  # only this worker's copy is left
+    hit = serve(view)
+    assert hit["X-Page-Cache"] == "hit" and hit.content == b"rendered" and view.calls == 1
+
+
+def test_a_page_another_worker_rendered_is_served_from_redis_then_kept(redis_cache):
+    view = View()
+    serve(view)  # as if another worker rendered it: in Redis, not in this worker's memory
+    invalidations(redis_cache).pages.clear()
+    assert serve(view)["X-Page-Cache"] == "hit"
+    redis_cache.delete(key_of(rf.get("/lesson/")))
+    assert serve(view)["X-Page-Cache"] == "hit" and view.calls == 1
+
+
+def test_a_change_makes_the_pages_in_memory_stale(redis_cache, module_tree):
+    view = View()
+    serve(view), serve(view)
+    module_tree.lesson.save_revision().publish()
+    assert serve(view)["X-Page-Cache"] == "miss" and view.calls == 2
+
+
+def test_the_site_keeps_serving_when_redis_is_away():
+    away = {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    with override_settings(CACHES={"default": away}):
+        view = View()
+        for _ in range(2):
+            response = serve(view)
+            assert response["X-Page-Cache"] == "miss" and response.content == b"rendered"
+        assert view.paths == ["/lesson/", "/lesson/"]  # rendered each time: nothing is kept
+        missing = View(lambda: HttpResponse(b"gone", status=404))
+        assert "X-Page-Cache" not in serve(missing)
