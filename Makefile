@@ -66,8 +66,11 @@ lint: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=tpmsite.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=tpmsite.settings.test $(MANAGE) makemigrations --check --dry-run
 
+# One pytest worker per core (pytest-xdist); a test file stays on one worker, so a file's
+# shared fixtures (the caching stack's servers) are built once. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The README's screenshots, taken from a running site (start it with `make run` first).
 screenshots: $(VENV)/.installed-test

@@ -41,9 +41,24 @@ class FailSafeRedisCache(RedisCache):
         """The underlying redis.Redis client (for pub/sub)."""
         return self._cache.get_client(write=True)
 
+    def clear(self):
+        """Empty the cache, and this worker's copies of it (its generation is re-read).
+
+        Django's clear() flushes the whole Redis database; with a KEY_PREFIX only keys under
+        it go, so sites (or parallel test workers) can share one database."""
+        if (local := self.__dict__.get("_invalidations")) is not None:
+            local.forget()
+        if not self.key_prefix:
+            return super().clear()
+        client = self.redis()
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return bool(keys)
+
 
 def _fail_safe(name, fallback):
-    method = getattr(RedisCache, name)
+    method = FailSafeRedisCache.__dict__.get(name) or getattr(RedisCache, name)
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -138,6 +153,12 @@ class Invalidations:
                 self.pubsub.close()
         self.pubsub, self.generation = None, None
         self.pages.clear()
+
+    def forget(self):
+        """Drop what this worker knows: the next request reads the generation again."""
+        with self.lock:
+            self.generation = None
+            self.pages.clear()
 
     def page(self, key, generation):
         entry = self.pages.get(key)

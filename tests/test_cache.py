@@ -252,7 +252,32 @@ def test_after_redis_loses_everything_old_pages_can_never_match(redis_caches):
     local = invalidations(here)
     old = local.current()
     local.keep("page", (old, [], b"old content"))
-    here.clear()  # what a Redis restart without persistence does
+    here.redis().flushdb()  # what a Redis restart without persistence does
     local.checked_at = 0  # the next request re-reads the generation
     assert local.current() != old
     assert local.page("page", local.current()) is None
+
+
+def test_clearing_one_sites_cache_leaves_another_sharing_the_database(redis_caches):
+    here, _ = redis_caches
+    location = "redis://127.0.0.1:6379/10"
+    other = FailSafeRedisCache(location, {"KEY_PREFIX": f"other{os.getpid()}"})
+    here.set("page", b"mine")
+    other.set("page", b"theirs")
+    assert here.clear()
+    assert here.get("page") is None
+    assert other.get("page") == b"theirs"
+    other.clear()
+    assert other.get("page") is None
+
+
+def test_clearing_the_cache_forgets_this_workers_copies_at_once(redis_caches):
+    """Not a second later: a page rendered just after a clear is cached under the new
+    generation, so the next request is a hit (this once made a test flaky under load)."""
+    here, _ = redis_caches
+    local = invalidations(here)
+    old = local.current()
+    local.keep("page", (old, [], b"old content"))
+    here.clear()
+    assert local.page("page", old) is None
+    assert local.current() not in (None, old)

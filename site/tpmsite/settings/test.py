@@ -14,9 +14,14 @@ SECRET_KEY = "test-only-secret-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# REDIS_URL runs the suite against Redis, as CI's second run does.
+# REDIS_URL runs the suite against Redis, as CI's second run does. Parallel test workers
+# (pytest-xdist) share that Redis: each keeps its keys and invalidation channel apart.
 CACHES = {
-    "default": {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": REDIS}
+    "default": {
+        "BACKEND": "roles.redis_cache.FailSafeRedisCache",
+        "LOCATION": REDIS,
+        "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
+    }
     if (REDIS := os.environ.get("REDIS_URL"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
