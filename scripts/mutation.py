@@ -48,15 +48,25 @@ def run_one(module, result_file):
     from mutmut import configuration
 
     config = configuration._load_config()
+    jobs = os.environ.get("MUTATION_JOBS", "1")
+    pytest_args = list(config.pytest_add_cli_args)
+    if jobs == "1":
+        # One test database file, migrated by the first run and reused by every mutant's
+        # (--reuse-db): building it was most of a mutant's cost. Parallel jobs would lock one
+        # SQLite file between them, so they keep a database in memory each.
+        os.environ["TEST_DATABASE_FILE"] = str(ROOT / "mutants" / "test-db.sqlite3")
+        pytest_args.append("--reuse-db")
     configuration._config = dataclasses.replace(
-        config, only_mutate=[module], pytest_add_cli_args_test_selection=MODULES[module]
+        config,
+        only_mutate=[module],
+        pytest_add_cli_args=pytest_args,
+        pytest_add_cli_args_test_selection=MODULES[module],
     )
     from mutmut.__main__ import run
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.mutation.diff_apply import get_diff_for_mutant
     from mutmut.stats import status_by_exit_code
 
-    jobs = os.environ.get("MUTATION_JOBS", "1")
     try:
         run.main(["--max-children", jobs], standalone_mode=False)
     except SystemExit as stop:
