@@ -127,7 +127,10 @@ def test_tampered_answers_show_the_form_again_with_a_clear_error(client, module,
 
 def test_the_form_comes_back_with_the_readers_choices_kept(client, module):
     assessment = module.assessment
-    assert checked(take(client, assessment, {})[1]) == [None, None, None]  # a fresh form
+    status, html = take(client, assessment, {})
+    assert checked(html) == [None, None, None]  # a fresh form
+    legends = [legend.get_text() for legend in html.select("form.assessment legend")]
+    assert legends == [f"{n}. Question {n}?" for n in (1, 2, 3)]  # numbered from 1
     picks = [1, 0, 2]
     data = answers_for(assessment, picks)
     status, html = take(client, assessment, data)
@@ -137,6 +140,7 @@ def test_the_form_comes_back_with_the_readers_choices_kept(client, module):
     status, html = take(client, assessment, data)
     assert status == 400 and errors_shown(html) == ["Question 2 has no answer."]
     assert checked(html) == [str(picks[0]), None, str(picks[2])]  # nothing to answer again
+    assert [legend.get_text() for legend in html.select("form.assessment legend")] == legends
 
 
 def test_the_form_its_result_and_its_errors_keep_the_site_navigation(client, module):

@@ -65,6 +65,7 @@ NUL = "must not contain NUL characters"
         ("9_223_372_036_854_775_807", "9_223_372_036_854_775_808"),
         (" 7 ", f" {INT64_MAX + 1} "),
         ("0" * (MAX_DIGITS - 1) + "1", "0" * MAX_DIGITS + "1"),  # a thousand digits, then more
+        ("_".join("0" * (MAX_DIGITS - 1) + "1"), "_".join("0" * MAX_DIGITS + "1")),
     ],
 )
 def test_api_numbers_are_allowed_up_to_64_bits_and_refused_one_past(inside, outside):
@@ -215,3 +216,5 @@ def test_v2_find_checks_the_id_and_other_endpoints_are_left_alone():
     assert passes(guard("/api/v2/pages/find/?id=5"))
     assert passes(guard("/api/v2/pages/5/?id=abc"))  # a detail view takes no filters
     assert passes(guard("/api/v2/images/?id=abc"))  # an integer column: v2 converts it
+    for path in ("/api/v2/", "/api/v2/nothing/", "/api/v2/pages/5/nothing/"):
+        assert passes(guard(f"{path}?id=abc&statements=abc")), path  # no viewset's filters
