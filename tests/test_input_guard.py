@@ -7,6 +7,7 @@ value that passes. tests/test_bad_input.py covers the same rules end to end.
 """
 
 import json
+import time
 
 import pytest
 from django.http import Http404, HttpResponse
@@ -145,6 +146,28 @@ def test_api_date_times_beyond_utc_are_refused_and_the_site_leaves_them_to_its_v
     assert passes(guard("/api/v3/pages/", {"title": "1999-12-31 party"}))
 
 
+def test_the_verdict_on_a_date_time_does_not_depend_on_the_servers_time_zone(monkeypatch):
+    # 20:00 UTC on the last day is fine; in a zone 14 hours ahead of UTC it is already 10000.
+    late = "9999-12-31T20:00:00+00:00"
+    monkeypatch.setenv("TZ", "Etc/GMT-14")  # POSIX spelling of UTC+14
+    time.tzset()
+    try:
+        assert passes(guard("/api/v3/pages/", {"first_published_at": late}))
+        response = guard("/api/v3/pages/", {"first_published_at": "9999-12-31T23:59:59-05:00"})
+        assert refused(response, "first_published_at", BEYOND_UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_request_that_passes_reaches_the_view_as_it_came():
+    def echo(request):
+        return HttpResponse(request.get_full_path())
+
+    assert guard("/api/v3/pages/", {"limit": "5"}, view=echo).content == b"/api/v3/pages/?limit=5"
+    assert guard("/overview/", {"q": "x²"}, view=echo).content == b"/overview/?q=x%C2%B2"
+
+
 def test_a_v2_search_operator_must_be_and_or_or():
     for operator in ("and", "or", ""):
         assert passes(guard("/api/v2/pages/", {"search_operator": operator}))
@@ -172,6 +195,7 @@ def test_root_needs_a_site_serving_the_host():
         assert refused(guard("/api/v3/pages/", {name: "root"}), name, detail)
         assert passes(guard("/api/v3/pages/", {name: "5"}))
     assert passes(guard("/api/v3/pages/", {"ancestor_of": "root"}))  # takes no "root"
+    assert passes(guard("/", {"child_of": "root"}))  # the site has no such filter
 
 
 def not_valid(value):
