@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.models import PageLogEntry, Revision
 
+from roles.models.assessment import MAX_FIELDS
 from tests import factories
 from tests.conftest import edit_form_data, soup
 
@@ -24,6 +25,23 @@ def take(client, assessment, data):
 def scores(result):
     """The result's score table: [role heading, points] per row, best first."""
     return [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in result.select("tbody tr")]
+
+
+def errors_shown(html):
+    """The messages in the error summary, as the reader sees them."""
+    alert = html.select_one("[role=alert]")
+    return [li.get_text() for li in alert.select("li")] if alert else []
+
+
+def checked(html):
+    """The value of the checked radio in each question of the form (None where none is)."""
+    return [
+        next(
+            (i["value"] for i in fieldset.select("input[type=radio]") if i.has_attr("checked")),
+            None,
+        )
+        for fieldset in html.select("form.assessment fieldset")
+    ]
 
 
 def test_the_role_with_most_points_wins_and_the_result_explains_why(client, module):
@@ -78,17 +96,23 @@ def test_any_number_of_roles_can_be_scored(client, module):
     assert len(html.select(".scores tbody tr")) == 3
 
 
+CHOOSE = "Question 1: choose one of its answers."  # what the reader is told, word for word
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [
         (lambda data, q: data.pop(f"q-{q[1].id}"), "Question 2 has no answer."),
-        (lambda data, q: data.update({f"q-{q[0].id}": "9"}), "Question 1: choose one of its"),
-        (lambda data, q: data.update({f"q-{q[0].id}": "-1"}), "Question 1: choose one of its"),
+        (lambda data, q: data.update({f"q-{q[0].id}": "9"}), CHOOSE),
+        (lambda data, q: data.update({f"q-{q[0].id}": "-1"}), CHOOSE),
         (
             lambda data, q: data.update({"q-not-a-question": "0"}),
-            "do not belong to these questions",
+            "Some answers do not belong to these questions. Please try again.",
         ),
-        (lambda data, q: data.update({f"x{i}": "1" for i in range(150)}), "too large"),
+        (
+            lambda data, q: data.update({f"x{i}": "1" for i in range(150)}),
+            "The form was too large. Please answer the questions again.",
+        ),
     ],
 )
 def test_tampered_answers_show_the_form_again_with_a_clear_error(client, module, tamper, message):
@@ -97,8 +121,97 @@ def test_tampered_answers_show_the_form_again_with_a_clear_error(client, module,
     tamper(data, list(assessment.questions))
     status, html = take(client, assessment, data)
     assert status == 400
-    assert message in html.select_one("[role=alert]").get_text()
+    assert errors_shown(html) == [message]
     assert html.select_one("form.assessment") and not html.select_one(".assessment-result")
+
+
+def test_the_form_comes_back_with_the_readers_choices_kept(client, module):
+    assessment = module.assessment
+    status, html = take(client, assessment, {})
+    assert checked(html) == [None, None, None]  # a fresh form
+    legends = [legend.get_text() for legend in html.select("form.assessment legend")]
+    assert legends == [f"{n}. Question {n}?" for n in (1, 2, 3)]  # numbered from 1
+    picks = [1, 0, 2]
+    data = answers_for(assessment, picks)
+    status, html = take(client, assessment, data)
+    assert status == 200 and html.select_one(".assessment-result")
+    assert checked(html) == [str(pick) for pick in picks]  # under the result, to change
+    del data[f"q-{assessment.questions[1].id}"]
+    status, html = take(client, assessment, data)
+    assert status == 400 and errors_shown(html) == ["Question 2 has no answer."]
+    assert checked(html) == [str(picks[0]), None, str(picks[2])]  # nothing to answer again
+    assert [legend.get_text() for legend in html.select("form.assessment legend")] == legends
+
+
+def test_the_form_its_result_and_its_errors_keep_the_site_navigation(client, module):
+    assessment = module.assessment
+    data = answers_for(assessment, [0, 0, 0])
+    wrong = {**data, f"q-{assessment.questions[0].id}": "9"}
+    for query, status in [({}, 200), (data, 200), (wrong, 400)]:
+        code, html = take(client, assessment, query)
+        assert code == status
+        current = html.select_one(".site-nav [aria-current=page]")
+        assert current and current["href"] == assessment.url, query
+
+
+def test_an_answer_one_past_the_last_option_is_refused(client, module):
+    assessment = module.assessment
+    last = len(assessment.questions[0].value["answers"]) - 1  # "No preference"
+    status, html = take(client, assessment, answers_for(assessment, [last, 0, 0]))
+    assert status == 200 and errors_shown(html) == []
+    status, html = take(client, assessment, answers_for(assessment, [last + 1, 0, 0]))
+    assert status == 400 and errors_shown(html) == [CHOOSE]
+
+
+def test_the_form_may_have_max_fields_fields_and_not_one_more(client, module):
+    assessment = module.assessment
+    data = answers_for(assessment, [0, 0, 0])
+    data.update({f"x{i}": "1" for i in range(MAX_FIELDS - len(data))})
+    status, html = take(client, assessment, data)
+    assert status == 200 and html.select_one(".assessment-result")
+    status, html = take(client, assessment, {**data, "one-more": "1"})
+    assert status == 400
+    assert errors_shown(html) == ["The form was too large. Please answer the questions again."]
+
+
+def test_a_weight_of_zero_points_adds_nothing(client, module):
+    program, project = module.roles
+    assessment = factories.SelfAssessmentPageFactory(
+        parent=module.home,
+        slug="quiz-0",
+        questions=factories.assessment_questions(module.roles, count=1, points=3, others=0),
+    )
+    status, html = take(client, assessment, answers_for(assessment, [0]))  # "Like <program>"
+    assert status == 200
+    assert scores(html) == [[program.heading, "3"], [project.heading, "0"]]
+
+
+def test_points_for_a_role_readers_cannot_see_are_left_out(client, module):
+    program, project = module.roles
+    data = answers_for(module.assessment, [1, 1, 1])  # "Like <project>": 3 to it, 1 to program
+    status, html = take(client, module.assessment, data)
+    assert status == 200
+    assert scores(html) == [[project.heading, "9"], [program.heading, "3"]]
+    project.unpublish()
+    status, html = take(client, module.assessment, data)
+    assert status == 200
+    assert html.select_one(".assessment-result h2").get_text() == (
+        f"Your best match: {program.title}"
+    )
+    assert scores(html) == [[program.heading, "3"]]
+
+
+def test_without_published_roles_the_result_says_there_is_nothing_to_compare(client, module):
+    data = answers_for(module.assessment, [0, 0, 0])
+    nothing = "There are no published roles to compare yet."
+    status, html = take(client, module.assessment, data)
+    assert status == 200 and html.select_one(".assessment-result")
+    assert nothing not in html.get_text()
+    for role in module.roles:
+        role.unpublish()
+    status, html = take(client, module.assessment, data)
+    assert status == 200 and not html.select_one(".assessment-result")
+    assert nothing in [p.get_text() for p in html.select("p.notice")]
 
 
 def test_nothing_personal_is_stored(client, module):
