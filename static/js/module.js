@@ -50,7 +50,7 @@
       verdict.className = "knowledge-check__verdict";
       verdict.textContent = chosen.value === right
         ? "Correct."
-        : "Not quite. The answer is: " + (rightLabel ? rightLabel.textContent : "") + ".";
+        : "Not quite." + (rightLabel ? " The answer is: " + rightLabel.textContent + "." : "");
       feedback.textContent = "";
       feedback.appendChild(verdict);
       var explanation = form.querySelector("template.knowledge-check__explanation");
