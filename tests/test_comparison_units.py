@@ -141,10 +141,14 @@ def test_an_aspect_previewed_before_its_first_save_shows_its_cells(tree):
     assert cells(comparison) == [["Preview text", None]]
 
 
-def test_an_empty_table_is_false_and_has_no_date():
-    role = factories.RolePageFactory(parent=Page.get_first_root_node())
-    assert not build_comparison(aspects=[], roles=[role])
-    assert not Comparison(roles=[], rows=build_comparison(roles=[role]).rows)
+def test_a_table_without_rows_or_columns_is_false_and_has_no_date():
+    root = Page.get_first_root_node()
+    role = factories.RolePageFactory(parent=root)
+    aspect = factories.AspectPageFactory(parent=root, statements={role: "A cell"})
+    full = build_comparison(aspects=[aspect], roles=[role])
+    assert full and cells(full) == [["A cell"]]
+    assert not build_comparison(aspects=[], roles=[role])  # columns, no rows
+    assert full.rows and not Comparison(roles=[], rows=full.rows)  # rows, no columns
     assert Comparison(roles=[], rows=[]).last_published_at is None
     # A never-published page has no date; the others' latest is taken.
     draft = factories.RolePageFactory(parent=Page.get_first_root_node(), live=False)
