@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Module -> the test files that exercise it. A mutant only ever runs these.
 MODULES = {
-    "roles/comparison.py": ["tests/test_comparison.py", "tests/test_privacy.py"],
-    "roles/history.py": ["tests/test_history.py", "tests/test_privacy.py"],
-    "roles/visibility.py": ["tests/test_privacy.py", "tests/test_history.py"],
+    "roles/comparison.py": ["tests/test_comparison_units.py"],
+    "roles/history.py": ["tests/test_history_units.py"],
+    "roles/visibility.py": ["tests/test_visibility.py"],
     "roles/models/module.py": [
         "tests/test_knowledge_check.py",
         "tests/test_learning.py",

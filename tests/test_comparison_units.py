@@ -1,0 +1,170 @@
+"""The comparison builder (roles.comparison) on a few pages, called directly.
+
+tests/test_comparison.py checks the table readers see on a whole module; these pin the
+builder's contract (rows, columns, cells, the first of duplicate rows, unsaved previews) with
+data small enough for mutation testing.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from roles.comparison import Comparison, build_comparison, published_roles
+from roles.models import AspectPage, AspectStatement
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    """Two public roles, a private and an unpublished one, in reverse of creation order in
+    the tree; two public aspects (also reversed) with statements, and an unpublished one."""
+    root = Page.get_first_root_node()
+    role_index = factories.RoleIndexPageFactory(parent=root)
+    comparison = factories.ComparisonPageFactory(parent=root)
+    roles = [factories.RolePageFactory(parent=role_index) for _ in range(2)]
+    factories.RolePageFactory(parent=role_index, private=True, title="Private role")
+    factories.RolePageFactory(parent=role_index, unpublished=True, title="Gone role")
+    roles = factories.reverse_tree_order(roles)
+    aspects = [
+        factories.AspectPageFactory(
+            parent=comparison, statements={role: f"{role.title} in {n}" for role in roles}
+        )
+        for n in ("scope", "focus")
+    ]
+    factories.AspectPageFactory(parent=comparison, unpublished=True, title="Gone aspect")
+    return roles, factories.reverse_tree_order(aspects)
+
+
+def cells(comparison):
+    return [[cell.statement for cell in row.cells] for row in comparison.rows]
+
+
+def test_columns_are_the_visible_roles_in_tree_order(tree):
+    roles, aspects = tree
+    # Both public roles, in tree order; neither the private nor the unpublished one.
+    assert published_roles() == roles
+
+
+def test_the_table_is_visible_aspects_by_visible_roles_in_tree_order(tree):
+    roles, aspects = tree
+    with CaptureQueriesContext(connection) as queries:
+        comparison = build_comparison()
+    assert len(queries) == 3  # roles, aspects, statements: whatever the size
+    assert comparison.roles == roles
+    assert [row.aspect for row in comparison.rows] == aspects
+    assert [[cell.role for cell in row.cells] for row in comparison.rows] == [roles, roles]
+    stored = stored_statements(aspects)
+    assert cells(comparison) == [[stored[(a.pk, r.pk)] for r in roles] for a in aspects]
+    assert comparison.title == f"{roles[0].title} vs {roles[1].title}"
+    assert bool(comparison) is True
+
+
+def stored_statements(aspects):
+    """{(aspect id, role id): statement} as saved, every one a text."""
+    rows = AspectStatement.objects.filter(page__in=aspects)
+    stored = {(s.page_id, s.role_id): s.statement for s in rows}
+    assert len(stored) == 4 and all(stored.values())
+    return stored
+
+
+def test_statement_and_columns_read_cells_by_aspect_and_role(tree):
+    roles, aspects = tree
+    comparison = build_comparison()
+    first, second = roles
+    stored = stored_statements(aspects)
+    assert comparison.statement(aspects[1], second) == stored[(aspects[1].pk, second.pk)]
+    assert comparison.statement(aspects[0], first) == stored[(aspects[0].pk, first.pk)]
+    assert comparison.column(second) == [(a, stored[(a.pk, second.pk)]) for a in aspects]
+    assert comparison.columns == [
+        (role, [(a, stored[(a.pk, role.pk)]) for a in aspects]) for role in roles
+    ]
+
+
+def test_a_cell_without_a_statement_is_none_and_others_stay(tree):
+    roles, aspects = tree
+    budget = factories.AspectPageFactory(
+        parent=aspects[0].get_parent(), title="Budget", statements={roles[1]: "Owns the budget"}
+    )
+    comparison = build_comparison()
+    row = comparison.rows[-1]
+    assert row.aspect == budget
+    assert [cell.statement for cell in row.cells] == [None, "Owns the budget"]
+    assert comparison.statement(budget, roles[0]) is None
+    assert comparison.column(roles[0])[-1] == (budget, None)
+
+
+def test_given_roles_and_aspects_replace_the_live_ones(tree):
+    roles, aspects = tree
+    comparison = build_comparison(aspects=aspects[1:], roles=roles[:1])
+    assert comparison.roles == roles[:1]
+    assert [row.aspect for row in comparison.rows] == aspects[1:]
+    stored = aspects[1].statements.get(role=roles[0]).statement
+    assert cells(comparison) == [[stored]]
+    only_roles = build_comparison(roles=roles[1:])
+    assert only_roles.roles == roles[1:]
+    assert [row.aspect for row in only_roles.rows] == aspects
+
+
+def test_given_aspects_use_their_unsaved_statements_first_row_winning(tree):
+    roles, aspects = tree
+    aspect = AspectPage.objects.get(pk=aspects[0].pk)
+    aspect.statements = [
+        AspectStatement(role=roles[1], statement="Edited, not saved"),
+        AspectStatement(role=roles[1], statement="A second row for the same role"),
+        AspectStatement(role=roles[0], statement="Also edited"),
+    ]
+    comparison = build_comparison(aspects=[aspect])
+    assert cells(comparison) == [["Also edited", "Edited, not saved"]]
+    # The stored table is unchanged.
+    assert "Edited, not saved" not in str(cells(build_comparison()))
+    assert build_comparison().statement(aspects[0], roles[1]) is not None
+
+
+def test_duplicate_stored_rows_for_a_role_keep_the_first(tree):
+    roles, aspects = tree
+    first = aspects[0].statements.get(role=roles[0])
+    AspectStatement.objects.create(
+        page=aspects[0], role=roles[0], statement="Later duplicate", sort_order=99
+    )
+    assert build_comparison().statement(aspects[0], roles[0]) == first.statement
+
+
+def test_an_aspect_previewed_before_its_first_save_shows_its_cells(tree):
+    roles, aspects = tree
+    draft = factories.AspectPageFactory.build(title="New aspect")
+    draft.statements = [AspectStatement(role=roles[0], statement="Preview text")]
+    comparison = build_comparison(aspects=[draft])
+    assert draft.pk is None
+    assert cells(comparison) == [["Preview text", None]]
+
+
+def test_a_table_without_rows_or_columns_is_false_and_has_no_date():
+    root = Page.get_first_root_node()
+    role = factories.RolePageFactory(parent=root)
+    aspect = factories.AspectPageFactory(parent=root, statements={role: "A cell"})
+    full = build_comparison(aspects=[aspect], roles=[role])
+    assert full and cells(full) == [["A cell"]]
+    assert not build_comparison(aspects=[], roles=[role])  # columns, no rows
+    assert full.rows and not Comparison(roles=[], rows=full.rows)  # rows, no columns
+    assert Comparison(roles=[], rows=[]).last_published_at is None
+    # A never-published page has no date; the others' latest is taken.
+    draft = factories.RolePageFactory(parent=Page.get_first_root_node(), live=False)
+    assert draft.last_published_at is None and role.last_published_at is not None
+    with_draft = build_comparison(aspects=[], roles=[draft, role])
+    assert with_draft.last_published_at == role.last_published_at
+
+
+def test_the_latest_publish_of_any_row_or_column_dates_the_table(tree):
+    roles, aspects = tree
+    newest = max(p.last_published_at for p in [*roles, *aspects])
+    assert build_comparison().last_published_at == newest
+    # A row published later than every column dates the table.
+    aspects[0].save_revision().publish()
+    aspects[0].refresh_from_db()
+    assert build_comparison().last_published_at == aspects[0].last_published_at > newest
+    roles[1].save_revision().publish()
+    roles[1].refresh_from_db()
+    assert build_comparison().last_published_at == roles[1].last_published_at
