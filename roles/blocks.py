@@ -120,6 +120,21 @@ class KnowledgeCheckValue(blocks.StructValue):
     def correct_index(self):
         return next((i for i, option in enumerate(self["options"]) if option["correct"]), None)
 
+    def judge(self, answer):
+        """The reader's answer (an option's index, as submitted) judged: the choice, whether
+        it is right and the right option's text; None when it names no option."""
+        answer = str(answer).strip()
+        options = self["options"]
+        # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
+        if not (answer.isascii() and answer.isdigit()) or int(answer) >= len(options):
+            return None
+        right = self.correct_index()
+        return {
+            "choice": int(answer),
+            "correct": int(answer) == right,
+            "right_text": options[right]["text"] if right is not None else "",
+        }
+
 
 class KnowledgeCheckBlock(blocks.StructBlock):
     """A multiple-choice question with one right answer and an explanation."""

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page, PageLogEntry, Revision
 
 from roles.comparison import build_comparison
 from roles.visibility import in_history, private_at, published_while_public, visible
@@ -33,7 +34,7 @@ class Change:
 
 
 def _change(entry):
-    content = entry.revision.content if entry.revision_id else {}
+    content = entry.revision.content
     return Change(
         date=entry.timestamp,
         note=(content.get("change_note") or "").strip(),
@@ -43,13 +44,20 @@ def _change(entry):
     )
 
 
+def with_revision(entries):
+    """Log entries whose revision still exists. Wagtail's purge_revisions deletes old
+    revisions but keeps the log, whose entries then point at nothing: what such a publish
+    showed is unknown, so history leaves it out rather than guess (or fail)."""
+    return entries.filter(Exists(Revision.objects.filter(pk=OuterRef("revision_id"))))
+
+
 def publishes(**filters):
     """Publishes learners saw: made while the page was public, of pages not private now."""
     entries = PageLogEntry.objects.filter(
         action__in=PUBLISH_ACTIONS, page__in=in_history(Page.objects.all())
     ).filter(**filters)
     return (
-        published_while_public(entries)
+        published_while_public(with_revision(entries))
         .select_related("revision", "user", "page")
         .order_by("-timestamp", "-pk")
     )
@@ -104,7 +112,7 @@ def comparison_as_of(day):
     changes = PageLogEntry.objects.filter(page__in=pages, timestamp__lt=end)
     entries = (
         (
-            published_while_public(changes.filter(action__in=PUBLISH_ACTIONS))
+            published_while_public(with_revision(changes.filter(action__in=PUBLISH_ACTIONS)))
             | changes.filter(action__in=UNPUBLISH_ACTIONS)
         )
         .select_related("revision")
@@ -112,8 +120,7 @@ def comparison_as_of(day):
     )
     state = {}
     for entry in entries:
-        published = entry.action in PUBLISH_ACTIONS and entry.revision_id
-        state[entry.page_id] = entry if published else None
+        state[entry.page_id] = entry if entry.action in PUBLISH_ACTIONS else None
     if not state:
         return None
     # Today's pages in one query (pages deleted since have lost their revisions and cannot be
@@ -173,7 +180,7 @@ def cell_history(aspect, role):
     """
     wordings = []
     for entry in list(publishes(page_id=aspect.pk))[::-1]:
-        rows = entry.revision.content.get("statements", []) if entry.revision_id else []
+        rows = entry.revision.content.get("statements", [])
         text = next((row["statement"] for row in rows if row.get("role") == role.pk), None)
         if not wordings or wordings[-1].statement != text:
             wordings.append(Wording(text, _change(entry)))

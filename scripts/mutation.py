@@ -27,11 +27,8 @@ MODULES = {
     "roles/comparison.py": ["tests/test_comparison_units.py"],
     "roles/history.py": ["tests/test_history_units.py"],
     "roles/visibility.py": ["tests/test_visibility.py"],
-    "roles/models/module.py": [
-        "tests/test_knowledge_check.py",
-        "tests/test_learning.py",
-        "tests/test_lessons.py",
-    ],
+    # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.
+    "roles/blocks.py": ["tests/test_knowledge_check.py", "tests/test_lessons.py"],
     "roles/models/assessment.py": ["tests/test_assessment.py"],
     # The guard alone behind a stand-in view: fast (test_bad_input.py and test_api_guards.py
     # cover the same rules end to end, at several seconds a test).

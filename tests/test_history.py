@@ -1,12 +1,14 @@
 """Public history: change notes, the table as of a date, and each cell's wordings."""
 
 import datetime
+import io
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import PageLogEntry
+from wagtail.models import PageLogEntry, Revision
 
 from tests import factories
 from tests.conftest import soup
@@ -57,6 +59,7 @@ def dated(module):
     """The module first published on DAY1, a statement reworded on DAY2, then on DAY3 a
     role renamed and an aspect unpublished."""
     PageLogEntry.objects.update(timestamp=noon(DAY1))
+    Revision.objects.update(created_at=noon(DAY1))
     scope, focus = module.aspects
     role = module.roles[0]
     module.first_wording = scope.statements.get(role=role).statement
@@ -184,3 +187,26 @@ def test_the_dated_table_costs_the_same_queries_however_big_it_is(client, module
         )
     factories.RolePageFactory(parent=module.role_index)
     assert count() == small
+
+
+def test_after_old_revisions_are_purged_history_leaves_out_what_it_cannot_show(client, dated):
+    """Wagtail's purge_revisions keeps the log but deletes superseded revisions: publishes
+    whose wording is gone are left out, never guessed or shown as a removed statement."""
+    scope, focus = dated.aspects
+    role = dated.roles[0]
+    call_command("purge_revisions", stdout=io.StringIO())
+    url = dated.comparison.url
+
+    wordings = soup(client, f"{url}history/{scope.pk}/{role.pk}/").select("ol.wordings > li")
+    assert [li.get_text(" ").split(" Published")[0].strip() for li in wordings] == [
+        "Reworded on day two"
+    ]
+    day1 = table_rows(soup(client, f"{url}?as_of={DAY1}"))
+    assert [r[0] for r in day1[1:]] == [focus.title]  # scope's first publish is gone
+    day2 = table_rows(soup(client, f"{url}?as_of={DAY2}"))
+    assert [r[0] for r in day2[1:]] == [scope.title, focus.title]
+    # The role's only publish left is day three's rename: until then it is no column.
+    assert [heading.split(" (")[0] for heading in day2[0][1:]] == [dated.roles[1].title]
+    assert "Day two" in soup(client, scope.url).select_one(".page-history").get_text(" ")
+    assert client.get(f"/api/v3/comparison/diff/?from={DAY1}&to={DAY3}").status_code == 200
+    assert soup(client, dated.home.url).select_one(".page-history")

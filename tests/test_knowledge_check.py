@@ -1,4 +1,4 @@
-"""Knowledge-check scoring (LessonPage.check_answer, KnowledgeCheckValue.correct_index) as the
+"""Knowledge-check scoring (LessonPage.check_answer, KnowledgeCheckValue.judge) as the
 reader sees it: which check shows the result, the exact messages, the last option's edge."""
 
 import pytest

@@ -233,18 +233,10 @@ class LessonPage(ModuleBasePage):
         )
         if block is None:
             return {"check": None, "error": "That question is not part of this lesson."}
-        options = block.value["options"]
-        raw = str(data.get("answer", "")).strip()
-        # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
-        if not (raw.isascii() and raw.isdigit()) or int(raw) >= len(options):
+        verdict = block.value.judge(data.get("answer", ""))
+        if verdict is None:
             return {"check": check_id, "error": "Choose one of the answers, then check it."}
-        right = block.value.correct_index()
-        return {
-            "check": check_id,
-            "choice": int(raw),
-            "correct": int(raw) == right,
-            "right_text": options[right]["text"] if right is not None else "",
-        }
+        return {"check": check_id, **verdict}
 
     def prepare_comparisons(self):
         """Build every comparison block's table at once: one query for the roles and one for
