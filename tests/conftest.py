@@ -6,8 +6,9 @@ import pytest
 from django.apps import apps as django_apps
 from django.test import Client
 from playwright.sync_api import sync_playwright
+from pytest_django.plugin import blocking_manager_key
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from tests import factories
 
@@ -181,17 +182,46 @@ def browser(chromium_path):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def wagtail_root(transactional_db):
+def make_migration_data():
     """What the migrations put in the database: root page, locale, site, groups, workflow.
 
-    A live-server test commits, so its database is emptied afterwards, migration data too.
-    serialized_rollback=True restored it when these tests ran alone but not after other tests
-    (the connection had no saved copy by then), so it is made again here, the groups and
-    workflow by the project's own data migration.
+    A transactional test (a live server's, say) commits, so its database is emptied
+    afterwards, migration data too. serialized_rollback=True restored it when these tests ran
+    alone but not after other tests (the connection had no saved copy by then), so it is made
+    again, the groups and workflow by the project's own data migration.
     """
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en-gb"))
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     if not Site.objects.filter(is_default_site=True).exists():
         Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     import_module("roles.migrations.0002_editorial_groups").grant(django_apps, None)
+
+
+@pytest.fixture
+def wagtail_root(transactional_db):
+    make_migration_data()
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    uses = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in uses
+        or "live_server" in uses
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied the database, make the migration data again for
+    the tests after it. In one process pytest-django runs such tests last; parallel workers
+    (pytest-xdist, make test) take whole test files in any order. A hook cannot ask for the
+    django_db_blocker fixture: pytest-django 4.14 keeps the blocker under blocking_manager_key."""
+    result = yield
+    if is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            make_migration_data()
+    return result
