@@ -35,8 +35,12 @@ MODULES = {
         "tests/test_mutants.py",
     ],
     "roles/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
-    "roles/backup.py": ["tests/test_backup_selection.py", "tests/test_restore_refusals.py"],
-    "roles/restore.py": ["tests/test_backup.py"],
+    "roles/backup.py": [
+        "tests/test_backup_selection.py",
+        "tests/test_backup_rows.py",
+        "tests/test_restore_refusals.py",
+    ],
+    "roles/restore.py": ["tests/test_restore_rules.py", "tests/test_restore_refusals.py"],
 }
 
 KILLED = {"killed", "caught by type check"}
