@@ -11,14 +11,20 @@ from types import SimpleNamespace
 
 import pytest
 import wagtail_factories
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Max
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from roles.backup import BackupError, backup, cleared_models
+from roles.redis_cache import GENERATION_KEY
 from roles.restore import restore
 from tests import factories
 from tests.test_backup import rows, stored_files
@@ -96,6 +102,19 @@ def test_restore_defaults_to_printing_and_refusing_a_database_with_content(site,
     assert capsys.readouterr().out == ""
 
 
+def test_cached_pages_of_the_old_content_are_dropped(site):
+    def generation():
+        return caches["default"].get(GENERATION_KEY)
+
+    before = generation()
+    with pytest.raises(BackupError, match="already has content"):
+        restore(site.path, report=list)
+    assert generation() == before  # the control: refused, so every cached page still holds
+    restore(site.path, force=True, report=list)
+    # Every cached page is stale at once (and again at the commit, which a test never reaches).
+    assert generation() == before + 1
+
+
 def welcome():
     return Page.objects.get(depth=2, slug="home")
 
@@ -139,6 +158,22 @@ def test_the_welcome_page_alone_is_no_content(site):
     empty_database()
     assert welcome().numchild == 0 and Page.objects.count() == 2  # root and welcome
     restore(site.path, report=list)
+    assert rows() == site.rows
+
+
+def test_content_types_renumbered_since_this_process_read_them(site):
+    """As after a flush and migrate: the welcome page's content type has a new id, and the
+    process still holds the old one."""
+    empty_database()
+    old = ContentType.objects.get_for_model(Page).pk  # held by ContentType's cache from now
+    new = ContentType.objects.aggregate(Max("pk"))["pk__max"] + 100
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE django_content_type SET id = %s WHERE id = %s", [new, old])
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            if field.related_model is ContentType:
+                model._base_manager.filter(**{field.attname: old}).update(**{field.attname: new})
+    restore(site.path, report=list)  # the welcome page is still no content
     assert rows() == site.rows
 
 
