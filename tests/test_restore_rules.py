@@ -198,6 +198,21 @@ def test_an_identical_media_file_is_kept_and_the_missing_one_written(site, monke
     assert stored_files() == {kept: site.files[kept]}
 
 
+def test_identical_files_on_disk_are_kept(site, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    for name, body in site.files.items():
+        default_storage.save(name, ContentFile(body))
+    restore(site.path, force=True, report=list)  # read back and found the same: not refused
+    on_disk = {str(p.relative_to(tmp_path / "media")) for p in tmp_path.rglob("media/*/*")}
+    assert on_disk == set(site.files) and stored_files() == site.files
+
+
 def test_a_media_file_with_other_content_is_never_overwritten(site):
     first, second = (entry["name"] for entry in site.manifest["files"])
     for name in (first, second):
