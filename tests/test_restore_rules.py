@@ -147,8 +147,14 @@ def test_content_beyond_what_migrate_makes_is_named_and_refused(site, made, foun
     empty_database()
     make(**made)
     before, files, reported = rows(), stored_files(), []
-    with pytest.raises(BackupError, match=rf"already has content \({found}( documents)?\); "):
+    with pytest.raises(BackupError) as refusal:
         restore(site.path, report=reported.append)
+    assert re.fullmatch(
+        rf"the database already has content \({found}( documents)?\); restore replaces everything,"
+        " so it only runs on an empty, freshly migrated database. Point DATABASE_URL at a new "
+        "database, or pass --force to replace this one.",
+        str(refusal.value),
+    )
     assert rows() == before and stored_files() == files and reported == []
     restore(site.path, force=True, report=reported.append)  # the control: --force replaces it
     assert rows() == site.rows
