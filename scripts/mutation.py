@@ -34,8 +34,12 @@ MODULES = {
     # cover the same rules end to end, at several seconds a test).
     "roles/middleware.py": ["tests/test_input_guard.py", "tests/test_guard_envelope.py"],
     "roles/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
-    "roles/backup.py": ["tests/test_backup_selection.py", "tests/test_restore_refusals.py"],
-    "roles/restore.py": ["tests/test_backup.py"],
+    "roles/backup.py": [
+        "tests/test_backup_selection.py",
+        "tests/test_backup_rows.py",
+        "tests/test_restore_refusals.py",
+    ],
+    "roles/restore.py": ["tests/test_restore_rules.py", "tests/test_restore_refusals.py"],
 }
 
 KILLED = {"killed", "caught by type check"}

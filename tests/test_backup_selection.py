@@ -23,6 +23,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
+import roles.backup as backup_module
 from roles.backup import BackupError, backed_up_models, backup
 from tests import factories
 
@@ -216,3 +217,53 @@ def test_the_file_is_a_gzipped_tar_readable_as_a_stream(content, tmp_path):
     with tarfile.open(fileobj=io.BytesIO(path.read_bytes()), mode="r|gz") as archive:
         sizes = {m.name: m.size for m in archive}
     assert sizes["data.json"] > 0 and sizes["manifest.json"] > 0
+
+
+def test_files_on_disk_are_read_as_stored(content, tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    body = b"Role,Band\r\nProgram manager,7\r\n"
+    saved = get_document_model().objects.create(title="Bands", file=ContentFile(body, "b.csv"))
+    assert (tmp_path / "media" / saved.file.name).read_bytes() == body
+    warned = []
+    path = backup(tmp_path / "b.tar.gz", report=list, warn=warned.append)[0]
+    _, manifest, _, media = written(path)
+    assert media[saved.file.name] == body  # byte for byte, line ends included
+    # The fixture's files are in the storage the test settings use, not here: named as missing.
+    missing = {content["image"].file.name, content["document"].file.name}
+    assert set(manifest["missing_files"]) == missing and len(warned) == 2
+
+
+def test_the_manifest_is_readable_one_value_a_line(content, tmp_path):
+    path = backup(tmp_path / "b.tar.gz", report=list, warn=list)[0]
+    with tarfile.open(path) as archive:
+        text = archive.extractfile("manifest.json").read().decode()
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert '"format": 1,' in lines and f'"database": "{connection.vendor}",' in lines
+
+
+def test_while_writing_the_file_has_a_partial_name(content, tmp_path, monkeypatch):
+    target, seen, add = tmp_path / "b.tar.gz", [], backup_module._add
+    monkeypatch.setattr(
+        backup_module, "_add", lambda *a: seen.append(sorted(tmp_path.iterdir())) or add(*a)
+    )
+    backup(target, report=list, warn=list)
+    assert seen[0] == [tmp_path / "b.tar.gz.partial"]  # never a .tar.gz that is not whole
+    assert sorted(tmp_path.iterdir()) == [target]
+
+
+def test_a_file_that_cannot_even_be_started_says_why(content, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tarfile, "open", refuse)
+    target = tmp_path / "b.tar.gz"
+    with pytest.raises(BackupError, match=re.escape(f"cannot write {target}: Permission denied")):
+        backup(target, report=list, warn=list)
+    assert list(tmp_path.iterdir()) == []
