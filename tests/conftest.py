@@ -192,6 +192,11 @@ def make_migration_data():
     """
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en-gb"))
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    if not root.get_children().exists():  # Wagtail's welcome page, as its migration makes it
+        welcome = Page(title="Welcome to your new Wagtail site!", slug="home")
+        root.add_child(instance=welcome)
+        Site.objects.filter(is_default_site=True).delete()
+        Site.objects.create(hostname="localhost", root_page=welcome, is_default_site=True)
     if not Site.objects.filter(is_default_site=True).exists():
         Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
     if not Collection.get_first_root_node():
