@@ -3,7 +3,9 @@ reader sees it: which check shows the result, the exact messages, the last optio
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.blocks import StructBlockValidationError
 
+from roles.blocks import KnowledgeCheckBlock
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,26 @@ def test_a_check_saved_without_a_right_answer_is_judged_wrong_not_a_crash(client
     status, html = submit(client, lesson, lesson.body[0].id, "0")
     [(choice, verdict)] = shown(html)
     assert status == 200 and choice == "0" and verdict == "Not quite."
+
+
+@pytest.mark.parametrize("answer", ["١", "1.0", "-1", "one", ""])
+def test_an_answer_that_is_no_option_number_is_a_clear_error(client, lesson, answer):
+    # "١" (Arabic-Indic one) is a digit to str.isdigit() and int() reads it as 1, but it is no
+    # option's number here. ("²" never gets this far: the input guard answers it, 400.)
+    check = lesson.body[1].id
+    status, html = submit(client, lesson, check, answer)
+    assert status == 400 and shown(html)[0] == (None, CHOOSE), answer
+    status, html = submit(client, lesson, check, "1")  # the control: a real option's number
+    assert status == 200 and shown(html)[0] == ("1", "Correct.")
+
+
+@pytest.mark.parametrize("right", [[], [0, 1], [0, 1, 2]])
+def test_an_editor_must_mark_exactly_one_option_right(right):
+    block = KnowledgeCheckBlock()
+    raw = factories.knowledge_check(options=OPTIONS)["value"]
+    raw["options"] = [{"text": t, "correct": i in right} for i, t in enumerate(OPTIONS)]
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python(raw))
+    assert list(refused.value.block_errors["options"]) == ["Mark exactly one option as correct."]
+    raw["options"] = [{"text": t, "correct": i == 2} for i, t in enumerate(OPTIONS)]
+    assert block.clean(block.to_python(raw))["options"][2]["correct"] is True
