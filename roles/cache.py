@@ -121,7 +121,7 @@ class PageCacheMiddleware:
             entry = cache.get(key)
         if entry and entry[0] == generation:
             if local:
-                local.keep(key, entry)
+                local.keep(key, entry, ttl)
             return self.rebuild(entry)
         response = self.get_response(request)
         if is_shareable_response(request, response):
@@ -130,7 +130,7 @@ class PageCacheMiddleware:
             entry = (generation, headers, response.content)
             cache.set(key, entry, ttl)
             if local:
-                local.keep(key, entry)
+                local.keep(key, entry, ttl)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -161,12 +161,17 @@ class Invalidations:
             self.pages.clear()
 
     def page(self, key, generation):
-        entry = self.pages.get(key)
-        return entry if entry is not None and entry[0] == generation else None
+        entry, until = self.pages.get(key, (None, None))
+        if entry is None or entry[0] != generation:
+            return None
+        return entry if until is None or time.monotonic() < until else None
 
-    def keep(self, key, entry):
+    def keep(self, key, entry, seconds=None):
+        """Keep a page for this worker, for at most ``seconds`` (the page cache's own expiry:
+        a page is kept no longer here than the shared cache keeps it)."""
+        until = None if seconds is None else time.monotonic() + seconds
         with self.lock:
-            self.pages[key] = entry
+            self.pages[key] = (entry, until)
             self.pages.move_to_end(key)
             while len(self.pages) > self.MAX_PAGES:
                 self.pages.popitem(last=False)

@@ -226,7 +226,8 @@ def pytest_runtest_teardown(item, nextitem):
     (pytest-xdist, make test) take whole test files in any order. A hook cannot ask for the
     django_db_blocker fixture: pytest-django 4.14 keeps the blocker under blocking_manager_key."""
     result = yield
-    if is_transactional(item):
+    # After the last test the test database is already gone (nothing follows to need it).
+    if nextitem is not None and is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             make_migration_data()
     return result
