@@ -5,33 +5,15 @@ import os
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
-from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import APIToken, PageViewRestriction
 
 from roles.redis_cache import GENERATION_KEY, FailSafeRedisCache, bump_generation, invalidations
 from tests import factories
 from tests.conftest import build_module
+from tests.page_cache import PURGED, page_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-PURGED = []
-
-
-class RecordingBackend(BaseBackend):
-    """Stands in for Varnish: remembers what Wagtail asked it to purge."""
-
-    def purge(self, url):
-        PURGED.append(url)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
-    cache.clear()
-    PURGED.clear()
 
 
 def get(client, url, **headers):

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction, Site
 from roles.cache import connect_signals, content_changed, full_url
 from roles.redis_cache import GENERATION_KEY
 from tests import factories
-from tests.test_cache_rules import PURGED, View, serve, small_tree
+from tests.page_cache import PURGED, View, page_cache, serve, small_tree  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 class FailingBatch(PurgeBatch):
     def purge(self, *args, **kwargs):
         raise ConnectionError("the task queue is away")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.WAGTAILFRONTENDCACHE = {
-        "test": {"BACKEND": "tests.test_cache_rules.RecordingBackend"}
-    }
-    caches["default"].clear()
-    PURGED.clear()
 
 
 def commit():

@@ -5,79 +5,23 @@ Small trees and a stand-in view, so each check costs little; test_cache.py has t
 rules on a whole module."""
 
 import time
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.test import RequestFactory, override_settings
-from wagtail.contrib.frontend_cache.backends import BaseBackend
-from wagtail.models import Page, Site
+from django.test import override_settings
 
-from roles.cache import PageCacheMiddleware, is_public_request, is_shareable_response
 from roles.cache import entry_key as key_of
+from roles.cache import is_public_request, is_shareable_response
 from roles.redis_cache import invalidations
-from tests import factories
+from tests.page_cache import PURGED, View, page_cache, rf, serve, small_tree  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-PURGED = []
-rf = RequestFactory()
-
-
-class RecordingBackend(BaseBackend):
-    """Stands in for Varnish: remembers what Wagtail asked it to purge."""
-
-    def purge(self, url):
-        PURGED.append(url)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": f"{__name__}.RecordingBackend"}}
-    caches["default"].clear()
-    PURGED.clear()
-
-
-class View:
-    """A stand-in for everything below the cache middleware: counts its renders."""
-
-    def __init__(self, make=None):
-        self.calls = 0
-        self.make = make or (lambda: HttpResponse(b"rendered", headers={"X-Kept": "yes"}))
-        self.paths = []
-
-    def __call__(self, request):
-        self.calls += 1
-        self.paths.append(request.path)  # the request it was given, whatever the answer
-        return self.make()
-
-
-def small_tree():
-    """A module home (the site's root) with two lessons and a role index holding one role."""
-    home = factories.ModulePageFactory(parent=Page.get_first_root_node())
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    role_index = factories.RoleIndexPageFactory(parent=home)
-    return SimpleNamespace(
-        site=site,
-        home=home,
-        lesson=factories.LessonPageFactory(parent=home),
-        other=factories.LessonPageFactory(parent=home),
-        role_index=role_index,
-        role=factories.RolePageFactory(parent=role_index),
-    )
 
 
 @pytest.fixture
 def module_tree(db):
     return small_tree()
-
-
-def serve(view, path="/lesson/", method="get", **extra):
-    return PageCacheMiddleware(view)(getattr(rf, method)(path, **extra))
 
 
 # Which requests are the same for every visitor ---------------------------------------------
