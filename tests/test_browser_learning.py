@@ -72,7 +72,11 @@ def test_taking_the_self_assessment_leads_to_the_recommended_career_path(browser
     page = browser.new_context().new_page()
     page.goto(live_server.url + module.home.url)
     page.get_by_role("link", name="Take the self-assessment").click()
-    for question in page.locator("fieldset.assessment__question").all():
+    # The link navigates: wait for the form before listing its questions (.all() does
+    # not wait, and on a slower machine it listed the home page's none).
+    questions = page.locator("fieldset.assessment__question")
+    expect(questions).to_have_count(len(module.assessment.questions))
+    for question in questions.all():
         question.get_by_label(f"Like {project.title}").check()
     page.get_by_role("button", name="Show my best match").click()
     expect(page.locator(".assessment-result h2")).to_have_text(f"Your best match: {project.title}")
