@@ -1,6 +1,6 @@
 vcl 4.1;
 # Varnish in front of gunicorn (see README, "Scaling out"). The app decides what may be
-# shared: only responses it marks "public, s-maxage=N" are cached here (roles/cache.py).
+# shared: only responses it marks "public, s-maxage=N" are cached here (site/tpmsite/ops/cache.py).
 # Publishing in Wagtail sends PURGE requests (wagtail.contrib.frontend_cache), handled below.
 # Start: varnishd -a 127.0.0.1:6081 -f deploy/varnish.vcl -s malloc,256m
 

@@ -49,7 +49,7 @@ class ComparisonValue(blocks.StructValue):
 
     def comparison(self):
         """The chosen aspects as a table, built from the same data as the full comparison."""
-        from roles.comparison import build_comparison
+        from roles.comparison.matrix import build_comparison
 
         if self.prepared is not None:
             return self.prepared

@@ -1,11 +1,6 @@
-"""Site views that are not pages: search, robots.txt and the health check."""
+"""Site views that are not pages: search, the sitemap and robots.txt."""
 
-import secrets
-
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps import Sitemap
@@ -53,26 +48,3 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri("/sitemap.xml")
     body = f"User-agent: *\nDisallow: /admin/\nDisallow: /search/\n\nSitemap: {sitemap}\n"
     return render(request, "roles/robots.txt", {"body": body}, content_type="text/plain")
-
-
-def healthz(request):
-    """200 when the database and the cache answer; 503 naming the part that does not."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means "down", and is reported
-        checks["database"] = f"down: {exc.__class__.__name__}"
-    try:
-        token = secrets.token_hex(8)
-        cache.set("healthz", token, 10)
-        checks["cache"] = "ok" if cache.get("healthz") == token else "down: value not kept"
-    except Exception as exc:  # noqa: BLE001
-        checks["cache"] = f"down: {exc.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    response = JsonResponse({"status": "ok" if healthy else "unavailable", **checks})
-    response.status_code = 200 if healthy else 503
-    response["Cache-Control"] = "no-store"
-    return response

@@ -24,22 +24,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Module -> the test files that exercise it. A mutant only ever runs these.
 MODULES = {
-    "roles/comparison.py": ["tests/test_comparison_units.py"],
-    "roles/history.py": ["tests/test_history_units.py"],
+    "roles/comparison/matrix.py": ["tests/test_comparison_units.py"],
+    "roles/comparison/history.py": ["tests/test_history_units.py"],
     "roles/visibility.py": ["tests/test_visibility.py"],
     # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.
     "roles/blocks.py": ["tests/test_knowledge_check.py", "tests/test_lessons.py"],
     "roles/models/assessment.py": ["tests/test_assessment.py"],
     # The guard alone behind a stand-in view: fast (test_bad_input.py and test_api_guards.py
     # cover the same rules end to end, at several seconds a test).
-    "roles/middleware.py": ["tests/test_input_guard.py", "tests/test_guard_envelope.py"],
-    "roles/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
-    "roles/backup.py": [
+    "site/tpmsite/ops/middleware.py": [
+        "tests/test_input_guard.py",
+        "tests/test_guard_envelope.py",
+    ],
+    "site/tpmsite/ops/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
+    "site/tpmsite/ops/backup.py": [
         "tests/test_backup_selection.py",
         "tests/test_backup_rows.py",
         "tests/test_restore_refusals.py",
     ],
-    "roles/restore.py": ["tests/test_restore_rules.py", "tests/test_restore_refusals.py"],
+    "site/tpmsite/ops/restore.py": [
+        "tests/test_restore_rules.py",
+        "tests/test_restore_refusals.py",
+    ],
 }
 
 KILLED = {"killed", "caught by type check"}

@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
+from tpmsite.ops.cache import PageCacheMiddleware
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import Page, Site
 
-from roles.cache import PageCacheMiddleware
 from tests import factories
 
 PURGED = []

@@ -218,7 +218,7 @@ def test_a_failure_after_the_files_removes_them_too(backup_file, monkeypatch):
     def fail():
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr("roles.restore._reset_sequences", fail)
+    monkeypatch.setattr("tpmsite.ops.restore._reset_sequences", fail)
     with pytest.raises(RuntimeError, match="connection lost"):
         call_command("restore", backup_file, force=True, verbosity=0)
     assert rows() == before

@@ -1,12 +1,11 @@
-"""check_rows (roles/backup.py): restore reads data.json's rows through it before it clears
+"""check_rows (tpmsite/ops/backup.py): restore reads data.json's rows through it before it clears
 anything, and each refusal tells the operator what is wrong with which row."""
 
 import json
 import re
 
 import pytest
-
-from roles.backup import BackupError, backed_up_model, check_rows
+from tpmsite.ops.backup import BackupError, backed_up_model, check_rows
 
 GROUP = {"model": "auth.group", "pk": 7, "fields": {"name": "Editors", "permissions": []}}
 

@@ -1,4 +1,4 @@
-"""What a backup holds and how it is written (roles/backup.py), on a few rows: every model it
+"""What a backup holds and how it is written (tpmsite/ops/backup.py), on a few rows: every model it
 promises and none it leaves out, the manifest an operator and restore read, references by
 name only where ids differ between databases, and no half-written file."""
 
@@ -11,6 +11,7 @@ import tarfile
 
 import django
 import pytest
+import tpmsite.ops.backup as backup_module
 import wagtail
 import wagtail_factories
 from django.contrib.admin.models import LogEntry
@@ -18,13 +19,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection
+from tpmsite.ops.backup import BackupError, backed_up_models, backup
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
-import roles.backup as backup_module
-from roles.backup import BackupError, backed_up_models, backup
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Query parameters and path ids that answered 500: each now gets a 4xx naming the problem.
 
 Each test has cases that answered 500 (or a 200, or a 4xx not naming the parameter) before
-roles.middleware.InputGuardMiddleware learnt about them; the guard itself crashed on "²". The
+tpmsite.ops.middleware.InputGuardMiddleware learnt about them; the guard itself crashed on "²". The
 in-range cases are the positive controls.
 """
 

@@ -7,7 +7,7 @@ import yaml
 from django.core.management import call_command
 from wagtail.models import Page
 
-from roles.loader import DEFAULT_FILE
+from roles.content.loader import DEFAULT_FILE
 from roles.models import AspectPage, RolePage
 from tests.test_xss import poison
 

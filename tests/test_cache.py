@@ -6,9 +6,14 @@ import time
 
 import pytest
 from django.test import override_settings
+from tpmsite.ops.redis_cache import (
+    GENERATION_KEY,
+    FailSafeRedisCache,
+    bump_generation,
+    invalidations,
+)
 from wagtail.models import APIToken, PageViewRestriction
 
-from roles.redis_cache import GENERATION_KEY, FailSafeRedisCache, bump_generation, invalidations
 from tests import factories
 from tests.conftest import build_module
 from tests.page_cache import PURGED, page_cache  # noqa: F401
@@ -176,7 +181,7 @@ def test_responses_setting_cookies_or_errors_are_not_kept(client, module):
 def test_the_site_keeps_serving_when_the_cache_is_down(client, module, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "roles.redis_cache.FailSafeRedisCache",
+            "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }

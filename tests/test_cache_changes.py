@@ -1,5 +1,5 @@
 """Which changes drop cached pages, and what the HTTP cache in front is told to purge
-(roles/cache.py), on a small tree. Purges wait for the commit: the on-commit callbacks are
+(tpmsite/ops/cache.py), on a small tree. Purges wait for the commit: the on-commit callbacks are
 run here as the commit would run them."""
 
 import logging
@@ -7,11 +7,11 @@ import logging
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from tpmsite.ops.cache import connect_signals, content_changed, full_url
+from tpmsite.ops.redis_cache import GENERATION_KEY
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import PageViewRestriction, Site
 
-from roles.cache import connect_signals, content_changed, full_url
-from roles.redis_cache import GENERATION_KEY
 from tests import factories
 from tests.page_cache import PURGED, View, page_cache, serve, small_tree  # noqa: F401
 
@@ -171,8 +171,8 @@ def test_a_publish_seen_by_a_reader_at_once(client, tree):
 def test_a_failed_purge_does_not_fail_the_publish_and_is_logged(
     tree, committed, monkeypatch, caplog
 ):
-    monkeypatch.setattr("roles.cache.PurgeBatch", FailingBatch)
-    with caplog.at_level(logging.ERROR, logger="roles.cache"):
+    monkeypatch.setattr("tpmsite.ops.cache.PurgeBatch", FailingBatch)
+    with caplog.at_level(logging.ERROR, logger="tpmsite.ops.cache"):
         committed(lambda: tree.lesson.save_revision().publish())
     assert tree.lesson.live
     assert [r.getMessage() for r in caplog.records] == ["Could not purge the HTTP cache"]

@@ -1,5 +1,5 @@
 """The page cache's rules, each on its own and fast: which requests and answers are shared,
-what a stored page keeps, and which changes drop it from both caches (roles/cache.py).
+what a stored page keeps, and which changes drop it from both caches (site/tpmsite/ops/cache.py).
 
 Small trees and a stand-in view, so each check costs little; test_cache.py has the same
 rules on a whole module."""
@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import override_settings
+from tpmsite.ops.cache import entry_key as key_of
+from tpmsite.ops.cache import is_public_request, is_shareable_response
+from tpmsite.ops.redis_cache import invalidations
 
-from roles.cache import entry_key as key_of
-from roles.cache import is_public_request, is_shareable_response
-from roles.redis_cache import invalidations
 from tests.page_cache import PURGED, View, page_cache, rf, serve, small_tree  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_a_bad_host_is_answered_by_django_not_the_cache(client):
 def redis_cache():
     """The shared cache as production has it: Redis, with this worker's Invalidations."""
     location = "redis://127.0.0.1:6379/11"
-    params = {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": location}
+    params = {"BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache", "LOCATION": location}
     with override_settings(CACHES={"default": {**params, "KEY_PREFIX": "cache-rules"}}):
         shared = caches["default"]
         shared.clear()
@@ -241,7 +241,10 @@ def test_a_change_makes_the_pages_in_memory_stale(redis_cache, module_tree):
 
 
 def test_the_site_keeps_serving_when_redis_is_away():
-    away = {"BACKEND": "roles.redis_cache.FailSafeRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    away = {
+        "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
     with override_settings(CACHES={"default": away}):
         view = View()
         for _ in range(2):

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from roles.comparison import build_comparison
+from roles.comparison.matrix import build_comparison
 from tests import factories
 from tests.conftest import soup
 

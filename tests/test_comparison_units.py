@@ -1,4 +1,4 @@
-"""The comparison builder (roles.comparison) on a few pages, called directly.
+"""The comparison builder (roles.comparison.matrix) on a few pages, called directly.
 
 tests/test_comparison.py checks the table readers see on a whole module; these pin the
 builder's contract (rows, columns, cells, the first of duplicate rows, unsaved previews) with
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from roles.comparison import Comparison, build_comparison, published_roles
+from roles.comparison.matrix import Comparison, build_comparison, published_roles
 from roles.models import AspectPage, AspectStatement
 from tests import factories
 

@@ -46,7 +46,7 @@ def test_search_handles_empty_long_and_odd_queries(client, module):
     assert client.get("/search/?q=%E2%80%AE%F0%9F%98%80&page=999").status_code == 200
     assert client.get("/search/?q=x&page=abc").status_code == 200
     # An unpaired double quote was a 500 from SQLite's FTS5 (found by tests/test_xss.py), in
-    # the site's search and the APIs' alike; a lone one too. roles.search mends it for all.
+    # the site's search and the APIs' alike; a lone one too. tpmsite.ops.search mends it for all.
     for query in ('the "roadmap', '"', 'a"b'):
         assert client.get("/search/", {"q": query}).status_code == 200
         assert client.get("/api/v2/pages/", {"search": query}).status_code == 200

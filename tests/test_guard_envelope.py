@@ -1,4 +1,4 @@
-"""The guard's other answers (roles.middleware): the request envelope (Content-Length,
+"""The guard's other answers (tpmsite.ops.middleware): the request envelope (Content-Length,
 chunked bodies, size), HTML errors under /api/ rewritten as problem+json, and the friendly 503
 while the database is away. Fast: the middleware alone, a stand-in view behind it."""
 
@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, StreamingHttpResponse
+from tpmsite.ops.middleware import DatabaseUnavailableMiddleware, InputGuardMiddleware
 
-from roles.middleware import DatabaseUnavailableMiddleware, InputGuardMiddleware
 from tests.test_input_guard import guard, passes, problem, reached, rf
 
 
@@ -138,8 +138,8 @@ def test_the_database_away_is_a_friendly_503_and_other_errors_stay_500s(caplog):
     for error in (OperationalError("gone"), InterfaceError("gone")):
         assert middleware.process_exception(request, error) is None  # it still answers
     assert middleware.process_exception(request, ValueError("bug")) is None
-    broken = mock.patch("roles.middleware.connection.cursor", side_effect=DatabaseError)
-    with broken, caplog.at_level(logging.ERROR, logger="roles.middleware"):
+    broken = mock.patch("tpmsite.ops.middleware.connection.cursor", side_effect=DatabaseError)
+    with broken, caplog.at_level(logging.ERROR, logger="tpmsite.ops.middleware"):
         assert middleware.process_exception(request, ValueError("bug")) is None
         for error in (OperationalError("gone"), InterfaceError("gone")):
             response = middleware.process_exception(request, error).render()

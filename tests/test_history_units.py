@@ -1,4 +1,4 @@
-"""Public history (roles.history) on a few dated pages, called directly.
+"""Public history (roles.comparison.history) on a few dated pages, called directly.
 
 tests/test_history.py checks what readers see of a whole module; these pin each function's
 contract (order, boundaries of a day, what a publish shows, what is left out) with data small
@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page
 
-from roles.history import (
+from roles.comparison.history import (
     cell_history,
     comparison_as_of,
     end_of_day,

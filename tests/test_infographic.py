@@ -3,7 +3,7 @@
 import pytest
 from defusedxml import ElementTree as ET
 
-from roles.infographic import CHAR
+from roles.comparison.infographic import CHAR
 from tests import factories
 from tests.conftest import soup
 from tests.test_history import republish

@@ -1,4 +1,4 @@
-"""The input guard (roles.middleware) at its edges: what it lets through and what it refuses.
+"""The input guard (tpmsite.ops.middleware) at its edges: what it lets through and what it refuses.
 
 Requests go through the guard alone, with a stand-in view behind it, so each check is fast
 and says whether a request reached the view (passed) or what the client got instead (the
@@ -12,9 +12,8 @@ import time
 import pytest
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from tpmsite.ops.middleware import INT64_MAX, INT64_MIN, MAX_DIGITS, InputGuardMiddleware
 from wagtail.models import Site
-
-from roles.middleware import INT64_MAX, INT64_MIN, MAX_DIGITS, InputGuardMiddleware
 
 REACHED = b"reached the view"
 rf = RequestFactory()

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision, Site
 
-from roles.loader import DEFAULT_FILE
+from roles.content.loader import DEFAULT_FILE
 from roles.models import AspectPage, LessonPage, ModulePage, RolePage
 
 pytestmark = pytest.mark.django_db

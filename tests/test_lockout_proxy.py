@@ -1,4 +1,4 @@
-"""The admin login lockout behind Varnish and a TLS proxy (tpmsite/client_ip.py).
+"""The admin login lockout behind Varnish and a TLS proxy (tpmsite/ops/client_ip.py).
 
 The deployment in the README: TLS proxy (10.0.0.3) -> Varnish (10.0.0.2) -> gunicorn. The TLS
 proxy appends the client's address to X-Forwarded-For, Varnish appends the TLS proxy's, and
@@ -9,7 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
-from tpmsite.client_ip import client_ip
+from tpmsite.ops.client_ip import client_ip
 
 from tests.test_production import manage
 

@@ -116,7 +116,7 @@ def test_healthz_says_ok_when_database_and_cache_answer(client):
 
 @pytest.mark.django_db
 def test_healthz_names_the_cache_when_it_is_down(client):
-    with mock.patch("roles.views.cache.set", side_effect=ConnectionError("refused")):
+    with mock.patch("tpmsite.ops.health.cache.set", side_effect=ConnectionError("refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "down: ConnectionError"
@@ -125,7 +125,7 @@ def test_healthz_names_the_cache_when_it_is_down(client):
 
 @pytest.mark.django_db
 def test_healthz_names_the_database_when_it_is_down(client):
-    with mock.patch("roles.views.connection.cursor", side_effect=OSError("gone")):
+    with mock.patch("tpmsite.ops.health.connection.cursor", side_effect=OSError("gone")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down: OSError"
@@ -141,7 +141,7 @@ def test_a_database_error_is_a_503_only_when_the_database_is_away(client, module
     )
     with broken:
         assert client.get(module.comparison.url).status_code == 500
-        with mock.patch("roles.middleware.database_answers", return_value=False):
+        with mock.patch("tpmsite.ops.middleware.database_answers", return_value=False):
             away = client.get(module.comparison.url)
     assert away.status_code == 503
     assert "Back in a moment" in away.content.decode() and away["Retry-After"] == "30"

@@ -1,4 +1,4 @@
-"""What restore (roles/restore.py) does with a good backup, on a few rows: it brings back the
+"""What restore (tpmsite/ops/restore.py) does with a good backup, on a few rows: it brings back the
 pages, revisions, users and media, says what it did step by step, refuses a database that has
 content unless forced, never overwrites a media file it did not write, and undoes everything
 (rows and the files it wrote) when any step fails."""
@@ -19,13 +19,13 @@ from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Max
+from tpmsite.ops.backup import BackupError, backup, cleared_models
+from tpmsite.ops.redis_cache import GENERATION_KEY
+from tpmsite.ops.restore import restore
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from roles.backup import BackupError, backup, cleared_models
-from roles.redis_cache import GENERATION_KEY
-from roles.restore import restore
 from tests import factories
 from tests.test_backup import rows, stored_files
 from tests.test_restore_refusals import repack
@@ -187,7 +187,7 @@ def fail_after_the_files(monkeypatch):
     def fail():
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr("roles.restore._reset_sequences", fail)
+    monkeypatch.setattr("tpmsite.ops.restore._reset_sequences", fail)
 
 
 def test_an_identical_media_file_is_kept_and_the_missing_one_written(site, monkeypatch):

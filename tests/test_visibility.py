@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
-from roles.history import page_history
+from roles.comparison.history import page_history
 from roles.visibility import (
     in_history,
     is_visible,

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 from wagtail.models import Page
 
-from roles.loader import DEFAULT_FILE
+from roles.content.loader import DEFAULT_FILE
 from roles.models import AspectPage, LessonPage, RolePage, SelfAssessmentPage
 
 pytestmark = pytest.mark.django_db

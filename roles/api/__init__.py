@@ -1,6 +1,6 @@
 """The module over HTTP: Wagtail's API v2 router, and our additions to Wagtail's API v3.
 
-The v3 additions (roles.api.content, .bundle and .preview) are views of the same data the site
+The v3 additions (roles.api.comparison, .bundle and .preview) are views of the same data the site
 renders; they join Wagtail's own v3 endpoints in one Ninja API and one OpenAPI document.
 """
 
@@ -12,7 +12,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from roles.visibility import with_visible_now
 
 from .bundle import router as bundle_router
-from .content import router as content_router
+from .comparison import router as content_router
 from .preview import router as preview_router
 from .writes import guard_writes
 

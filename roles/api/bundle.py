@@ -5,10 +5,10 @@ from wagtail import blocks
 from wagtail.api.v3.errors import problem_response
 from wagtail.rich_text import expand_db_html
 
-from roles.comparison import build_comparison
+from roles.comparison.matrix import build_comparison
 from roles.visibility import visible
 
-from .content import comparison_payload, conditional_json, iso_or_none
+from .comparison import comparison_payload, conditional_json, iso_or_none
 
 router = Router(tags=["module"])
 

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.comparison import build_comparison
+from roles.comparison.matrix import build_comparison
 
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 

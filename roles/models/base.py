@@ -11,8 +11,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
+from roles.comparison.history import page_history
 from roles.forms import ModulePageForm
-from roles.history import page_history
 from roles.queries import ModulePageManager, specific_pages
 from roles.visibility import visible
 

@@ -15,10 +15,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.comparison import build_comparison
+from roles.comparison.history import (
+    cell_history,
+    comparison_as_of,
+    first_publish_date,
+    parse_iso_date,
+)
+from roles.comparison.infographic import render_svg
+from roles.comparison.matrix import build_comparison
 from roles.forms import AspectPageForm
-from roles.history import cell_history, comparison_as_of, first_publish_date, parse_iso_date
-from roles.infographic import render_svg
 from roles.visibility import is_visible, visible
 
 from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest

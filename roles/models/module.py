@@ -13,9 +13,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
-from roles.comparison import build_comparison, published_roles
-from roles.history import recent_changes
-from roles.infographic import render_svg
+from roles.comparison.history import recent_changes
+from roles.comparison.infographic import render_svg
+from roles.comparison.matrix import build_comparison, published_roles
 from roles.queries import specific_pages
 from roles.visibility import visible, visible_pages
 

@@ -11,7 +11,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from roles.api import api_v2, register_v3_routes
-from roles.views import ModuleSitemap, healthz, robots_txt, search
+from roles.views import ModuleSitemap, robots_txt, search
+from tpmsite.ops.health import healthz
 
 register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.loader import DEFAULT_FILE, ContentError, load
+from roles.content.loader import DEFAULT_FILE, ContentError, load
 
 
 class Command(BaseCommand):

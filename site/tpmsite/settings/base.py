@@ -6,13 +6,14 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from tpmsite.client_ip import parse_networks
+from tpmsite.ops.client_ip import parse_networks
 
 # site/tpmsite/settings/base.py -> the repository root is three levels up from settings/.
 BASE_DIR = Path(__file__).resolve().parents[3]
 
 INSTALLED_APPS = [
     "roles",
+    "tpmsite.ops",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -47,12 +48,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # First after security (and WhiteNoise), so a cached page costs about what a static file
     # does; it keeps the headers set by the middleware below it with the page.
-    "roles.cache.PageCacheMiddleware",
+    "tpmsite.ops.cache.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "roles.middleware.InputGuardMiddleware",
-    "roles.middleware.DatabaseUnavailableMiddleware",
+    "tpmsite.ops.middleware.InputGuardMiddleware",
+    "tpmsite.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,14 +78,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Behind proxies (Varnish, TLS) every request comes from a proxy's address, so that address
 # would be everyone's. TRUSTED_PROXIES lists the proxies' addresses or networks (comma-
 # separated); only requests arriving from one of them have their X-Forwarded-For read, from
-# the right. Empty by default: the connecting address is the client (tpmsite/client_ip.py).
+# the right. Empty by default: the connecting address is the client (tpmsite/ops/client_ip.py).
 TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
 parse_networks(tuple(TRUSTED_PROXIES))  # a typo stops the start-up, not the first sign-in
-AXES_CLIENT_IP_CALLABLE = "tpmsite.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tpmsite.ops.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "roles/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_VERBOSE = False
 
 # Content-Security-Policy: everything the public site uses is served from here, and no page
@@ -160,7 +161,7 @@ MEDIA_URL = "/media/"
 # Complex page forms (a lesson with many blocks) exceed Django's default of 1000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The largest request body (other than file uploads) Django reads: its default, 2.5 MiB, said
-# here because the API answers 413 above it (roles.middleware). The whole module's content is
+# here because the API answers 413 above it (tpmsite.ops.middleware). The whole module's content is
 # about 25 KB, so a page written through the API or the admin has a hundredfold headroom.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -169,7 +170,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # No calls to the internet: the admin must not fetch release news.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Wagtail's database backend (PostgreSQL full-text search in production), quote-safe on SQLite.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "roles.search"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "tpmsite.ops.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # Browser-based frontends may call the API from these origins only (comma-separated list,
@@ -177,13 +178,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if o]
 CORS_URLS_REGEX = r"^/api/.*$"
 
-# Whole-page cache (roles/cache.py), in seconds; 0 turns it off. It is only correct when
+# Whole-page cache (site/tpmsite/ops/cache.py), in seconds; 0 turns it off. It is only correct when
 # every process shares the cache, so it is off unless a shared cache is configured
 # (production with REDIS_URL).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 # An HTTP cache in front (Varnish with deploy/varnish.vcl): publishing purges it, through
-# Wagtail's frontend-cache backends called by roles/cache.py. The frontend_cache app itself
+# Wagtail's frontend-cache backends called by tpmsite/ops/cache.py. The frontend_cache app itself
 # is not installed: its signal handlers would purge each published page a second time,
 # before the transaction commits.
 if FRONTEND_CACHE_URL := os.environ.get("FRONTEND_CACHE_URL"):

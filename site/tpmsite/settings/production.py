@@ -34,14 +34,14 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             # Django's Redis cache, but an outage is a miss (logged), not an error page.
-            "BACKEND": "roles.redis_cache.FailSafeRedisCache",
+            "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "tpm",
             # An unreachable Redis must cost a request little, not hang it.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # Shared by every app server, so whole pages can be cached (roles/cache.py).
+    # Shared by every app server, so whole pages can be cached (site/tpmsite/ops/cache.py).
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 
 # Static files: hashed, compressed, served by WhiteNoise from the app server.

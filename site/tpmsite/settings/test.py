@@ -22,7 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # (pytest-xdist) share that Redis: each keeps its keys and invalidation channel apart.
 CACHES = {
     "default": {
-        "BACKEND": "roles.redis_cache.FailSafeRedisCache",
+        "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
         "LOCATION": REDIS,
         "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
     }

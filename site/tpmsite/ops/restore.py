@@ -1,4 +1,4 @@
-"""Restore a backup made by roles/backup.py into an empty, freshly migrated database.
+"""Restore a backup made by site/tpmsite/ops/backup.py into an empty, freshly migrated database.
 
 Everything is checked before anything is written: each member (a plain file named inside its
 folder, listed in the manifest, matching its checksum, within the size limit), every model and
@@ -20,13 +20,13 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from roles import cache
-from roles.backup import (
+from tpmsite.ops import cache
+from tpmsite.ops.backup import (
     BackupError,
     check_rows,
     cleared_models,
 )
-from roles.backup_archive import DEFAULT_MAX_BYTES, check_schema, read
+from tpmsite.ops.backup_archive import DEFAULT_MAX_BYTES, check_schema, read
 
 
 def existing_content():

@@ -1,6 +1,6 @@
 """The module's content file: where it is, how it is read, and everything it must say.
 
-The whole file is checked before the loader (roles/loader.py) writes anything, and every
+The whole file is checked before the loader (roles/content/loader.py) writes anything, and every
 message names the place in the file, e.g. ``lessons[3].body[1].options``.
 """
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_FILE = Path(__file__).resolve().parent / "content" / "module.yaml"
+DEFAULT_FILE = Path(__file__).resolve().parent / "module.yaml"
 LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison", "knowledge_check"}
 
 

@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.backup import BackupError
-from roles.backup_archive import DEFAULT_MAX_BYTES, MIB
-from roles.restore import restore
+from tpmsite.ops.backup import BackupError
+from tpmsite.ops.backup_archive import DEFAULT_MAX_BYTES, MIB
+from tpmsite.ops.restore import restore
 
 
 class Command(BaseCommand):

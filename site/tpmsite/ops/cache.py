@@ -8,7 +8,7 @@ delete or privacy change invalidates the whole site rather than guessing at depe
 
 - in the response cache by bumping a *generation* number that is part of every entry, kept
   in Redis and announced on a Redis channel, so every app server sees the change at once
-  (roles/redis_cache.py);
+  (site/tpmsite/ops/redis_cache.py);
 - in the HTTP cache by purging every live page's URLs and the API read endpoints.
 
 Why not Django's CacheMiddleware: its entries cannot be invalidated by content (only by
@@ -31,7 +31,7 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from roles.redis_cache import GENERATION_KEY, bump_generation, invalidations
+from tpmsite.ops.redis_cache import GENERATION_KEY, bump_generation, invalidations
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Back the whole site up to one .tar.gz file; roles/restore.py loads it into an empty database.
+"""Back the whole site up to one .tar.gz file; restore.py loads it into an empty database.
 
 The archive holds manifest.json (format, schema, row counts, checksums of data.json and of
 every file), data.json (every row of the content apps, as dumpdata writes them) and

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roles.backup import BackupError, backup
+from tpmsite.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
-from roles.comparison import build_comparison
+from roles.comparison.matrix import build_comparison
 from roles.visibility import in_history, private_at, published_while_public, visible
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -1,4 +1,4 @@
-"""Django's Redis cache made fit for the page cache (roles/cache.py).
+"""Django's Redis cache made fit for the page cache (site/tpmsite/ops/cache.py).
 
 - ``FailSafeRedisCache``: Redis being away is a cache miss, logged, never an error page; the
   database can answer everything the cache would (Wagtail keeps site root paths in the cache,

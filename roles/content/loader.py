@@ -2,7 +2,7 @@
 
 Pages that already exist are left exactly as editors made them: the loader seeds a site, it
 never overwrites. Everything happens in one transaction, and the whole file is validated
-(roles/content_file.py) before the first write, so a bad file leaves the database untouched.
+(roles/content/reader.py) before the first write, so a bad file leaves the database untouched.
 """
 
 import datetime
@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.content_file import DEFAULT_FILE, ContentError, read
+from roles.content.reader import DEFAULT_FILE, ContentError, read
 from roles.models import (
     AspectPage,
     AspectStatement,

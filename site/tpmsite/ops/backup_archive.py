@@ -11,7 +11,13 @@ import json
 import tarfile
 import zlib
 
-from roles.backup import FORMAT, BackupError, applied_migrations, backed_up_model, file_fields
+from tpmsite.ops.backup import (
+    FORMAT,
+    BackupError,
+    applied_migrations,
+    backed_up_model,
+    file_fields,
+)
 
 READ_ERRORS = (OSError, EOFError, tarfile.TarError, zlib.error, UnicodeDecodeError, ValueError)
 MIB = 1024 * 1024

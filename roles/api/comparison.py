@@ -1,6 +1,6 @@
 """The comparison matrix (also as of a date, and a diff between two dates) and the whole
 published module in one bundle: views of the data the site renders, built by
-roles.comparison and roles.history, answering conditional GETs."""
+roles.comparison.matrix and roles.comparison.history, answering conditional GETs."""
 
 import datetime
 import hashlib
@@ -12,8 +12,8 @@ from django.utils.http import http_date
 from ninja import Query, Router, Schema
 from wagtail.api.v3.errors import problem_response
 
-from roles.comparison import build_comparison
-from roles.history import comparison_as_of, parse_iso_date
+from roles.comparison.history import comparison_as_of, parse_iso_date
+from roles.comparison.matrix import build_comparison
 
 router = Router(tags=["module"])
 
