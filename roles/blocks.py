@@ -36,7 +36,10 @@ def searchable_text(block, raw):
 
 
 class ComparisonValue(blocks.StructValue):
-    prepared = None  # the table, when the lesson has built all of its tables at once
+    # The table, set by the lesson showing the block (LessonPage.prepare_comparisons, from its
+    # get_context, which its preview runs too): it builds all of its tables at once. Blocks
+    # sit below the page models, so they cannot read the table themselves.
+    prepared = None
 
     def chosen_aspects(self, visible=None):
         """The chosen aspects readers may see (``visible``: those already known to be)."""
@@ -49,11 +52,7 @@ class ComparisonValue(blocks.StructValue):
 
     def comparison(self):
         """The chosen aspects as a table, built from the same data as the full comparison."""
-        from roles.comparison.matrix import build_comparison
-
-        if self.prepared is not None:
-            return self.prepared
-        return build_comparison(aspects=self.chosen_aspects())
+        return self.prepared
 
 
 class ParagraphBlock(blocks.RichTextBlock):

@@ -73,9 +73,9 @@ class AspectPageForm(ModulePageForm):
             seen.add(role.pk)
 
         if self.publishing:
-            from roles.models import RolePage
-
-            missing = RolePage.objects.live().exclude(pk__in=seen).order_by("path")
+            # The role pages' class, from the rows' own field: forms sit below the models.
+            role_model = formset.model._meta.get_field("role").related_model
+            missing = role_model.objects.live().exclude(pk__in=seen).order_by("path")
             if missing:
                 names = ", ".join(role.title for role in missing)
                 self.add_error(

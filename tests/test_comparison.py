@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from roles.comparison.matrix import build_comparison
+from roles.models.comparison import current_comparison
 from tests import factories
 from tests.conftest import soup
 
@@ -172,7 +172,7 @@ def test_queries_do_not_grow_with_the_size_of_the_table(client, module):
 
 
 def test_builder_reports_the_latest_publish_of_any_row_or_column(module):
-    comparison = build_comparison()
+    comparison = current_comparison()
     newest = max(p.last_published_at for p in [*module.roles, *module.aspects])
     assert comparison.last_published_at == newest
     assert comparison.title == " vs ".join(r.title for r in module.roles)

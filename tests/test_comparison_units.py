@@ -1,17 +1,21 @@
-"""The comparison builder (roles.comparison.matrix) on a few pages, called directly.
+"""The comparison builder (roles.comparison.matrix, read by roles.models.comparison) on a few
+pages, called directly.
 
 tests/test_comparison.py checks the table readers see on a whole module; these pin the
 builder's contract (rows, columns, cells, the first of duplicate rows, unsaved previews) with
 data small enough for mutation testing.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from roles.comparison.matrix import Comparison, build_comparison, published_roles
+from roles.comparison.matrix import Comparison, build_matrix
 from roles.models import AspectPage, AspectStatement
+from roles.models.comparison import current_comparison, published_roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +46,18 @@ def cells(comparison):
     return [[cell.statement for cell in row.cells] for row in comparison.rows]
 
 
+def test_the_matrix_is_built_from_the_pages_and_rows_given_without_queries():
+    """Pages in, matrix out: any objects with a pk serve, and nothing is read."""
+    one, two = (SimpleNamespace(pk=n, title=f"Role {n}", last_published_at=None) for n in (1, 2))
+    aspect = SimpleNamespace(pk=7, title="Scope", last_published_at=None)
+    statements = [(7, 2, "Two's"), (7, 1, "One's"), (7, 2, "A later duplicate"), (8, 1, "Other")]
+    with CaptureQueriesContext(connection) as queries:
+        comparison = build_matrix([one, two], [aspect], statements)
+    assert not queries
+    assert comparison.roles == [one, two] and [row.aspect for row in comparison.rows] == [aspect]
+    assert cells(comparison) == [["One's", "Two's"]]
+
+
 def test_columns_are_the_visible_roles_in_tree_order(tree):
     roles, aspects = tree
     # Both public roles, in tree order; neither the private nor the unpublished one.
@@ -51,7 +67,7 @@ def test_columns_are_the_visible_roles_in_tree_order(tree):
 def test_the_table_is_visible_aspects_by_visible_roles_in_tree_order(tree):
     roles, aspects = tree
     with CaptureQueriesContext(connection) as queries:
-        comparison = build_comparison()
+        comparison = current_comparison()
     assert len(queries) == 3  # roles, aspects, statements: whatever the size
     assert comparison.roles == roles
     assert [row.aspect for row in comparison.rows] == aspects
@@ -72,7 +88,7 @@ def stored_statements(aspects):
 
 def test_statement_and_columns_read_cells_by_aspect_and_role(tree):
     roles, aspects = tree
-    comparison = build_comparison()
+    comparison = current_comparison()
     first, second = roles
     stored = stored_statements(aspects)
     assert comparison.statement(aspects[1], second) == stored[(aspects[1].pk, second.pk)]
@@ -88,7 +104,7 @@ def test_a_cell_without_a_statement_is_none_and_others_stay(tree):
     budget = factories.AspectPageFactory(
         parent=aspects[0].get_parent(), title="Budget", statements={roles[1]: "Owns the budget"}
     )
-    comparison = build_comparison()
+    comparison = current_comparison()
     row = comparison.rows[-1]
     assert row.aspect == budget
     assert [cell.statement for cell in row.cells] == [None, "Owns the budget"]
@@ -98,12 +114,12 @@ def test_a_cell_without_a_statement_is_none_and_others_stay(tree):
 
 def test_given_roles_and_aspects_replace_the_live_ones(tree):
     roles, aspects = tree
-    comparison = build_comparison(aspects=aspects[1:], roles=roles[:1])
+    comparison = current_comparison(aspects=aspects[1:], roles=roles[:1])
     assert comparison.roles == roles[:1]
     assert [row.aspect for row in comparison.rows] == aspects[1:]
     stored = aspects[1].statements.get(role=roles[0]).statement
     assert cells(comparison) == [[stored]]
-    only_roles = build_comparison(roles=roles[1:])
+    only_roles = current_comparison(roles=roles[1:])
     assert only_roles.roles == roles[1:]
     assert [row.aspect for row in only_roles.rows] == aspects
 
@@ -116,11 +132,11 @@ def test_given_aspects_use_their_unsaved_statements_first_row_winning(tree):
         AspectStatement(role=roles[1], statement="A second row for the same role"),
         AspectStatement(role=roles[0], statement="Also edited"),
     ]
-    comparison = build_comparison(aspects=[aspect])
+    comparison = current_comparison(aspects=[aspect])
     assert cells(comparison) == [["Also edited", "Edited, not saved"]]
     # The stored table is unchanged.
-    assert "Edited, not saved" not in str(cells(build_comparison()))
-    assert build_comparison().statement(aspects[0], roles[1]) is not None
+    assert "Edited, not saved" not in str(cells(current_comparison()))
+    assert current_comparison().statement(aspects[0], roles[1]) is not None
 
 
 def test_duplicate_stored_rows_for_a_role_keep_the_first(tree):
@@ -129,14 +145,14 @@ def test_duplicate_stored_rows_for_a_role_keep_the_first(tree):
     AspectStatement.objects.create(
         page=aspects[0], role=roles[0], statement="Later duplicate", sort_order=99
     )
-    assert build_comparison().statement(aspects[0], roles[0]) == first.statement
+    assert current_comparison().statement(aspects[0], roles[0]) == first.statement
 
 
 def test_an_aspect_previewed_before_its_first_save_shows_its_cells(tree):
     roles, aspects = tree
     draft = factories.AspectPageFactory.build(title="New aspect")
     draft.statements = [AspectStatement(role=roles[0], statement="Preview text")]
-    comparison = build_comparison(aspects=[draft])
+    comparison = current_comparison(aspects=[draft])
     assert draft.pk is None
     assert cells(comparison) == [["Preview text", None]]
 
@@ -145,26 +161,26 @@ def test_a_table_without_rows_or_columns_is_false_and_has_no_date():
     root = Page.get_first_root_node()
     role = factories.RolePageFactory(parent=root)
     aspect = factories.AspectPageFactory(parent=root, statements={role: "A cell"})
-    full = build_comparison(aspects=[aspect], roles=[role])
+    full = current_comparison(aspects=[aspect], roles=[role])
     assert full and cells(full) == [["A cell"]]
-    assert not build_comparison(aspects=[], roles=[role])  # columns, no rows
+    assert not current_comparison(aspects=[], roles=[role])  # columns, no rows
     assert full.rows and not Comparison(roles=[], rows=full.rows)  # rows, no columns
     assert Comparison(roles=[], rows=[]).last_published_at is None
     # A never-published page has no date; the others' latest is taken.
     draft = factories.RolePageFactory(parent=Page.get_first_root_node(), live=False)
     assert draft.last_published_at is None and role.last_published_at is not None
-    with_draft = build_comparison(aspects=[], roles=[draft, role])
+    with_draft = current_comparison(aspects=[], roles=[draft, role])
     assert with_draft.last_published_at == role.last_published_at
 
 
 def test_the_latest_publish_of_any_row_or_column_dates_the_table(tree):
     roles, aspects = tree
     newest = max(p.last_published_at for p in [*roles, *aspects])
-    assert build_comparison().last_published_at == newest
+    assert current_comparison().last_published_at == newest
     # A row published later than every column dates the table.
     aspects[0].save_revision().publish()
     aspects[0].refresh_from_db()
-    assert build_comparison().last_published_at == aspects[0].last_published_at > newest
+    assert current_comparison().last_published_at == aspects[0].last_published_at > newest
     roles[1].save_revision().publish()
     roles[1].refresh_from_db()
-    assert build_comparison().last_published_at == roles[1].last_published_at
+    assert current_comparison().last_published_at == roles[1].last_published_at

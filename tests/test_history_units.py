@@ -16,13 +16,12 @@ from wagtail.models import Page
 
 from roles.comparison.history import (
     cell_history,
-    comparison_as_of,
     end_of_day,
-    first_publish_date,
     page_history,
     parse_iso_date,
     recent_changes,
 )
+from roles.models.comparison import comparison_as_of, first_publish_date
 from tests import factories
 from tests.test_history import noon, on, republish
 

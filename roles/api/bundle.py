@@ -5,7 +5,7 @@ from wagtail import blocks
 from wagtail.api.v3.errors import problem_response
 from wagtail.rich_text import expand_db_html
 
-from roles.comparison.matrix import build_comparison
+from roles.models.comparison import current_comparison
 from roles.visibility import visible
 
 from .comparison import comparison_payload, conditional_json, iso_or_none
@@ -74,7 +74,7 @@ def module_bundle(request):
     module = visible(ModulePage.objects.all()).first()
     if module is None:
         return problem_response(status=404, title="Not found", detail="No module is published.")
-    matrix = build_comparison()
+    matrix = current_comparison()
     # A path or step names its role only while readers may see it: the table's columns.
     role_ids = {role.pk for role in matrix.roles}
     lessons = module.lessons()

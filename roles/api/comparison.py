@@ -12,8 +12,8 @@ from django.utils.http import http_date
 from ninja import Query, Router, Schema
 from wagtail.api.v3.errors import problem_response
 
-from roles.comparison.history import comparison_as_of, parse_iso_date
-from roles.comparison.matrix import build_comparison
+from roles.comparison.history import parse_iso_date
+from roles.models.comparison import comparison_as_of, current_comparison
 
 router = Router(tags=["module"])
 
@@ -167,9 +167,9 @@ def comparison(request, query: Query[AsOfQuery]):
         day = parse_day("as_of", query.as_of) if query.as_of is not None else None
     except BadParameter as exc:
         return bad_parameter(request, exc)
-    matrix = build_comparison() if day is None else comparison_as_of(day)
+    matrix = current_comparison() if day is None else comparison_as_of(day)
     if matrix is None:
-        matrix = build_comparison(aspects=[], roles=[])
+        matrix = current_comparison(aspects=[], roles=[])
     return conditional_json(request, comparison_payload(matrix, day), matrix.last_published_at)
 
 
@@ -197,7 +197,7 @@ def comparison_diff(request, from_: str = Query(..., alias="from"), to: str = Qu
         start, end = parse_day("from", from_), parse_day("to", to)
     except BadParameter as exc:
         return bad_parameter(request, exc)
-    empty = build_comparison(aspects=[], roles=[])
+    empty = current_comparison(aspects=[], roles=[])
     old = comparison_as_of(start) or empty
     new = comparison_as_of(end) or empty
     cells = []

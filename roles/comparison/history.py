@@ -3,6 +3,9 @@
 Nothing here keeps a copy of content: a page's change history, the table as it was on a past
 date and the wordings of one table cell are all read back from the revisions that were
 published, so they stay true to what learners actually saw.
+
+The page classes the table is made of are the callers' to give (roles.models.comparison wraps
+the functions that need them): this module sits below the models.
 """
 
 import datetime
@@ -14,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
-from roles.comparison.matrix import build_comparison
+from roles.comparison.matrix import build_matrix, statement_rows
 from roles.visibility import in_history, private_at, published_while_public, visible
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -95,17 +98,16 @@ def end_of_day(day):
     )
 
 
-def comparison_as_of(day):
+def table_as_of(day, aspect_model, role_model):
     """The table exactly as published at the end of ``day``, or None before the first publish.
 
-    Each role and aspect is taken at its last public publish or its unpublish up to that
-    moment, and left out if it was private then or is private now (roles.visibility);
-    rows and columns follow today's tree order (Wagtail keeps no history of moves).
+    Each role (a ``role_model`` page) and aspect (an ``aspect_model`` page, with its
+    ``statements``) is taken at its last public publish or its unpublish up to that moment,
+    and left out if it was private then or is private now (roles.visibility); rows and
+    columns follow today's tree order (Wagtail keeps no history of moves).
     """
-    from roles.models import AspectPage, RolePage
-
     end = end_of_day(day)
-    types = ContentType.objects.get_for_models(AspectPage, RolePage)
+    types = ContentType.objects.get_for_models(aspect_model, role_model)
     pages = in_history(Page.objects.filter(content_type__in=types.values())).exclude(
         private_at(end, "path")
     )
@@ -130,23 +132,23 @@ def comparison_as_of(day):
     pages = []
     for page in sorted(current, key=lambda page: page.path):
         entry = state[page.pk]
-        pages.append(_as_published(page, entry.revision.content, entry.timestamp))
-    return build_comparison(
-        aspects=[p for p in pages if isinstance(p, AspectPage)],
-        roles=[p for p in pages if isinstance(p, RolePage)],
-    )
+        content, when = entry.revision.content, entry.timestamp
+        pages.append(_as_published(page, content, when, aspect_model, role_model))
+    aspects = [p for p in pages if isinstance(p, aspect_model)]
+    roles = [p for p in pages if isinstance(p, role_model)]
+    return build_matrix(roles, aspects, statement_rows(aspects))
 
 
-def _as_published(page, content, when):
+def _as_published(page, content, when, aspect_model, role_model):
     """``page`` with the fields the table shows set from a revision's content (in memory)."""
-    from roles.models import AspectPage, AspectStatement, RolePage
-
     page.title = content.get("title", page.title)
-    if isinstance(page, RolePage):
+    if isinstance(page, role_model):
         page.abbreviation = content.get("abbreviation", page.abbreviation)
-    if isinstance(page, AspectPage):
+    if isinstance(page, aspect_model):
+        # The rows' class from the aspect's own relation: this module names no models.
+        statement_model = aspect_model._meta.get_field("statements").related_model
         page.statements = [
-            AspectStatement(
+            statement_model(
                 page_id=page.pk,
                 role_id=row.get("role"),
                 statement=row.get("statement", ""),
@@ -158,10 +160,9 @@ def _as_published(page, content, when):
     return page
 
 
-def first_publish_date():
-    from roles.models import AspectPage, RolePage
-
-    types = ContentType.objects.get_for_models(AspectPage, RolePage)
+def first_table_publish(aspect_model, role_model):
+    """When the first role or aspect was published (publicly), or None."""
+    types = ContentType.objects.get_for_models(aspect_model, role_model)
     entry = publishes(content_type__in=types.values()).order_by("timestamp").first()
     return entry.timestamp if entry else None
 

@@ -3,11 +3,12 @@
 Every view of the comparison (the table, lesson blocks, role pages, and later the API and
 infographic) is built here from the aspect pages' statements, so adding a role or an aspect in
 the admin extends all of them without a code change.
+
+Pages in, matrix out: which pages are visible, and reading them, is the model layer's work
+(roles.models.comparison), so that this module sits below the models that use it.
 """
 
 from dataclasses import dataclass, field
-
-from roles.visibility import visible
 
 
 @dataclass(frozen=True)
@@ -52,39 +53,26 @@ class Comparison:
         return [(role, self.column(role)) for role in self.roles]
 
 
-def published_roles():
-    """The table's columns: visible roles (roles.visibility) in tree order."""
-    from roles.models import RolePage
+def statement_rows(aspects):
+    """(page_id, role_id, statement) for the aspects' own statements, in the editor's order.
 
-    return list(visible(RolePage.objects.all()).order_by("path"))
-
-
-def build_comparison(aspects=None, roles=None):
-    """Build the matrix from visible roles and aspects (roles.visibility) in tree order.
-
-    ``aspects`` limits the rows to given pages (a lesson's chosen aspects, an aspect page being
-    previewed, or aspects as they were on a past date), whose in-memory statements are used;
-    by default every live aspect is a row. ``roles`` likewise replaces the live roles.
-    Queries: three for the whole table, whatever its size.
+    For rows held in memory (a preview's unsaved ones, or rows rebuilt from a revision) or
+    already prefetched: the caller decides where statements come from, this reads no database.
     """
-    from roles.models import AspectPage, AspectStatement
+    return [
+        (row.page_id, row.role_id, row.statement)
+        for aspect in aspects
+        for row in aspect.statements.all()
+    ]
 
-    if roles is None:
-        roles = published_roles()
-    if aspects is None:
-        aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
-        # Plain values: a large table has hundreds of cells, and model instances are costly.
-        statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects]).values_list(
-            "page_id", "role_id", "statement"
-        )
-    else:
-        # In-memory statements: a preview renders the editor's unsaved rows.
-        statements = [
-            (s.page_id, s.role_id, s.statement)
-            for aspect in aspects
-            for s in aspect.statements.all()
-        ]
 
+def build_matrix(roles, aspects, statements):
+    """The table of ``aspects`` (rows) x ``roles`` (columns), in the order given.
+
+    ``statements`` are (page_id, role_id, statement) tuples, e.g. a queryset's values_list or
+    statement_rows(aspects). The pages are chosen and read by the caller (roles.models.comparison
+    for the live table, roles.comparison.history for a past one): this module knows no models.
+    """
     by_cell = {}
     for page_id, role_id, statement in statements:
         # With duplicate rows for one role the first (in the editor's order) wins.

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.comparison.matrix import build_comparison
+from roles.models.comparison import current_comparison
 
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 
@@ -111,7 +111,7 @@ class SelfAssessmentPage(ModuleBasePage):
 
     def score(self, choices):
         """Points per published role, best first (ties keep tree order)."""
-        comparison = build_comparison()
+        comparison = current_comparison()
         points = {role.pk: 0 for role in comparison.roles}
         for question in self.questions:
             answer = question.value["answers"][choices[question.id]]

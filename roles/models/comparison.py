@@ -17,12 +17,12 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import (
     cell_history,
-    comparison_as_of,
-    first_publish_date,
+    first_table_publish,
     parse_iso_date,
+    table_as_of,
 )
 from roles.comparison.infographic import render_svg
-from roles.comparison.matrix import build_comparison
+from roles.comparison.matrix import build_matrix, statement_rows
 from roles.forms import AspectPageForm
 from roles.visibility import is_visible, visible
 
@@ -92,7 +92,7 @@ class RolePage(ModuleBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Only this role's column is shown: the other roles need not be read.
-        context["statements"] = build_comparison(roles=[self]).column(self)
+        context["statements"] = current_comparison(roles=[self]).column(self)
         return context
 
 
@@ -107,7 +107,7 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     @cached_property
     def comparison(self):
-        return build_comparison()
+        return current_comparison()
 
     @property
     def last_updated(self):
@@ -138,7 +138,7 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
         comparison = comparison_as_of(day)
         context = {"as_of": day, "comparison": comparison, "first_publish": first_publish_date()}
         if comparison is None:
-            context["comparison"] = build_comparison(aspects=[], roles=[])
+            context["comparison"] = current_comparison(aspects=[], roles=[])
         return self.render(request, context_overrides=context)
 
     # Wagtail page URLs are slash-terminated word segments, so no ".svg" in the address;
@@ -210,7 +210,7 @@ class AspectPage(ModuleBasePage):
         """This aspect's row of the table: the page and its description both read it."""
         if self.pk:
             prefetch_related_objects([self], "statements")
-        return build_comparison(aspects=[self])
+        return current_comparison(aspects=[self])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -249,3 +249,44 @@ class AspectStatement(Orderable):
 
     def __str__(self):
         return f"{self.role}: {self.statement}"
+
+
+# The table's queries. roles.comparison builds tables from the pages it is given; which pages
+# readers may see, and reading them, is done here, next to the page classes.
+
+
+def published_roles():
+    """The table's columns: visible roles (roles.visibility) in tree order."""
+    return list(visible(RolePage.objects.all()).order_by("path"))
+
+
+def current_comparison(aspects=None, roles=None):
+    """The table from visible roles and aspects (roles.visibility) in tree order.
+
+    ``aspects`` limits the rows to given pages (a lesson's chosen aspects, or an aspect page
+    being previewed), whose own statements are used: in memory, or prefetched by the caller;
+    by default every live aspect is a row. ``roles`` likewise replaces the live roles.
+    Queries: three for the whole table, whatever its size.
+    """
+    if roles is None:
+        roles = published_roles()
+    if aspects is None:
+        aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
+        # Plain values: a large table has hundreds of cells, and model instances are costly.
+        statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects]).values_list(
+            "page_id", "role_id", "statement"
+        )
+    else:
+        # In-memory statements: a preview renders the editor's unsaved rows.
+        statements = statement_rows(aspects)
+    return build_matrix(roles, aspects, statements)
+
+
+def comparison_as_of(day):
+    """The table as published at the end of ``day`` (roles.comparison.history), or None."""
+    return table_as_of(day, AspectPage, RolePage)
+
+
+def first_publish_date():
+    """When the table's first role or aspect was published, or None."""
+    return first_table_publish(AspectPage, RolePage)

@@ -15,14 +15,13 @@ from wagtail.search import index
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
-from roles.comparison.matrix import build_comparison, published_roles
 from roles.queries import specific_pages
 from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
 from .base import CHANGE_NOTE_PANEL, ModuleBasePage
 from .careers import CareerPathPage
-from .comparison import ComparisonPage
+from .comparison import ComparisonPage, current_comparison, published_roles
 
 WORDS_PER_MINUTE = 200
 
@@ -113,7 +112,7 @@ class ModulePage(ModuleBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["recent_changes"] = recent_changes(self)
-        context["comparison"] = comparison = build_comparison()
+        context["comparison"] = comparison = current_comparison()
         context["comparison_page"] = self.first_section(ComparisonPage)
         context["assessment"] = self.first_section(SelfAssessmentPage)
         context["lessons"] = self.lessons()
@@ -248,7 +247,7 @@ class LessonPage(ModuleBasePage):
         prefetch_related_objects(chosen, "statements")
         roles = published_roles()
         for value in values:
-            value.prepared = build_comparison(aspects=value.chosen_aspects(chosen), roles=roles)
+            value.prepared = current_comparison(aspects=value.chosen_aspects(chosen), roles=roles)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

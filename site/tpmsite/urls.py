@@ -6,15 +6,9 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.errors import problem_response
-from wagtail.api.v3.urls import api as api_v3
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from roles.api import api_v2, register_v3_routes
-from roles.views import ModuleSitemap, robots_txt, search
 from tpmsite.ops.health import healthz
-
-register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
 
 
 @csrf_exempt  # a POST to a mistaken path deserves a 404, not an HTML CSRF failure
@@ -40,12 +34,10 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v2/", api_v2.urls),
-    path("api/v3/", api_v3.urls),
+    # The learning module's APIs, search, sitemap and robots.txt, mounted by name: the
+    # platform imports nothing of the module.
+    path("", include("roles.urls")),
     re_path(r"^api/", api_not_found),  # after every API, before Wagtail's catch-all
-    path("search/", search, name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": ModuleSitemap}}),
-    path("robots.txt", robots_txt),
     path("healthz", healthz),
 ]
 
