@@ -1,6 +1,8 @@
 """Lessons read in tree order, with 'Lesson N of M', previous/next and embedded comparisons."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from tests import factories
 from tests.conftest import soup
@@ -88,3 +90,17 @@ def test_lesson_blocks_render_headings_and_takeaways(client, module):
         f"{module.lessons[0].title} in brief"
     ]
     assert page.select_one("aside.takeaway .takeaway__title").get_text() == "Key takeaway"
+
+
+def test_a_lesson_previewed_in_the_admin_shows_its_comparison_table(admin_client, module):
+    """The table of a comparison block is prepared by the lesson (blocks read no tables
+    themselves); the admin's preview of a draft goes through the same preparation."""
+    aspect = module.aspects[0]
+    lesson = factories.LessonPageFactory(parent=module.home)
+    lesson.body = [("comparison", {"caption": "Draft caption", "aspects": [aspect]})]
+    lesson.save_revision()
+    url = reverse("wagtailadmin_pages:view_draft", args=[lesson.pk])
+    table = BeautifulSoup(admin_client.get(url).content, "html.parser").select_one("table")
+    assert table.caption.get_text(strip=True) == "Draft caption"
+    assert [th.get_text(strip=True) for th in table.select("tbody th")] == [aspect.title]
+    assert f"{module.roles[0].title} on aspect 0" in table.get_text()
