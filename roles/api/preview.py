@@ -10,6 +10,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.routers.pages import PageDetailSchema
 
+from .schemas import answers
+
 router = Router(tags=["preview"])
 
 PREVIEW_SALT = "roles.api.preview"
@@ -29,7 +31,8 @@ class PreviewTokenOut(Schema):
 
 @router.post(
     "/preview-tokens/",
-    response=PreviewTokenOut,
+    # 401 without a valid token, 403 when its user cannot edit the page, 422 for a bad body.
+    response=answers(PreviewTokenOut, 401, 403, 404, 422, conditional=False),
     auth=BearerTokenAuth(),
     summary="A signed, expiring link to read one page's latest draft",
 )
@@ -52,7 +55,12 @@ def create_preview_token(request, data: PreviewTokenIn):
     }
 
 
-@router.get("/preview/", response=PageDetailSchema, summary="Read a draft with a preview token")
+@router.get(
+    "/preview/",
+    # 403 for an invalid or expired token, 422 without one.
+    response=answers(PageDetailSchema, 403, 404, 422, conditional=False),
+    summary="Read a draft with a preview token",
+)
 def read_preview(request, token: str):
     try:
         claims = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_SECONDS)
