@@ -73,7 +73,7 @@ def lesson_bodies(lessons, shown):
 
 @router.get(
     "/module/",
-    response=answers(BundleOut, 404),
+    **answers(BundleOut, {404: "No module is published."}),
     summary="The whole published module in one response",
 )
 def module_bundle(request):

@@ -101,7 +101,9 @@ def bad_parameter(request, exc):
 
 
 @router.get(
-    "/comparison/", response=answers(ComparisonOut, 400, 422), summary="The comparison matrix"
+    "/comparison/",
+    **answers(ComparisonOut, {400: "as_of is not a date written YYYY-MM-DD."}),
+    summary="The comparison matrix",
 )
 def comparison(request, query: Query[AsOfQuery]):
     """Roles and aspects in order, each aspect's statement per role (null where missing).
@@ -136,7 +138,13 @@ def _set_diff(old, new):
 
 @router.get(
     "/comparison/diff/",
-    response=answers(DiffOut, 400, 422),
+    **answers(
+        DiffOut,
+        {
+            400: "from or to is not a date written YYYY-MM-DD.",
+            422: "from or to is missing.",
+        },
+    ),
     summary="What changed in the matrix",
 )
 def comparison_diff(request, query: Query[DiffQuery]):

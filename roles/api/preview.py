@@ -31,8 +31,16 @@ class PreviewTokenOut(Schema):
 
 @router.post(
     "/preview-tokens/",
-    # 401 without a valid token, 403 when its user cannot edit the page, 422 for a bad body.
-    response=answers(PreviewTokenOut, 401, 403, 404, 422, conditional=False),
+    **answers(
+        PreviewTokenOut,
+        {
+            401: "No valid API token.",
+            403: "The token's user cannot edit the page.",
+            404: "There is no such page.",
+            422: "The body is not a page id and an expiry in range.",
+        },
+        conditional=False,
+    ),
     auth=BearerTokenAuth(),
     summary="A signed, expiring link to read one page's latest draft",
 )
@@ -57,8 +65,15 @@ def create_preview_token(request, data: PreviewTokenIn):
 
 @router.get(
     "/preview/",
-    # 403 for an invalid or expired token, 422 without one.
-    response=answers(PageDetailSchema, 403, 404, 422, conditional=False),
+    **answers(
+        PageDetailSchema,
+        {
+            403: "The preview token is invalid or has expired.",
+            404: "The token's page no longer exists.",
+            422: "No token was given.",
+        },
+        conditional=False,
+    ),
     summary="Read a draft with a preview token",
 )
 def read_preview(request, token: str):

@@ -189,11 +189,16 @@ def body(schema, payload):
         raise SchemaMismatch(f"{schema.__name__}: {exc}") from exc
 
 
-def answers(ok, *problems, conditional=True):
-    """The ``response=`` of an operation: ``ok`` for 200, nothing for 304 when it answers
-    conditional GETs, and Wagtail's problem body for each status in ``problems``."""
-    responses = {200: ok}
-    if conditional:
-        responses[304] = None
+NOT_MODIFIED = "Nothing has been published since the ETag or date the request names."
+
+
+def answers(ok, problems, conditional=True):
+    """The ``response=`` and ``openapi_extra=`` of an operation, as keyword arguments: ``ok``
+    for 200, no body for 304 when it answers conditional GETs, and Wagtail's problem body for
+    each status in ``problems`` ({status: when it is answered}, which the document says)."""
+    responses = {200: ok, **({304: None} if conditional else {})}
     responses.update({status: ProblemDetail for status in problems})
-    return responses
+    said = {**({304: NOT_MODIFIED} if conditional else {}), **problems}
+    # Ninja keys its responses by int; so must the extra merged into them.
+    extra = {"responses": {status: {"description": text} for status, text in said.items()}}
+    return {"response": responses, "openapi_extra": extra}
