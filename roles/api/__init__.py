@@ -12,8 +12,10 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from roles.visibility import with_visible_now
 
 from .bundle import router as bundle_router
+from .comparison import bad_parameter
 from .comparison import router as content_router
 from .preview import router as preview_router
+from .schemas import BadParameter
 from .writes import guard_writes
 
 
@@ -72,6 +74,21 @@ def _valid_openapi(schema):
                     {} if any(name in req for name in anonymous) else req
                     for req in operation["security"]
                 ]
+    return _problem_media_type(schema)
+
+
+def _problem_media_type(schema):
+    """Ninja files every declared response under its renderer's application/json, but error
+    answers (Wagtail's problem_response) are sent as application/problem+json (RFC 9457):
+    the document says so, so that clients parse them by the media type they get."""
+    problem = "#/components/schemas/ProblemDetail"
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+            for answer in responses.values():
+                content = answer.get("content", {})
+                if content.get("application/json", {}).get("schema", {}).get("$ref") == problem:
+                    content["application/problem+json"] = content.pop("application/json")
     return schema
 
 
@@ -80,6 +97,7 @@ def register_v3_routes(api):
     if getattr(api, "_module_routes", False):
         return
     guard_writes(api)
+    api.add_exception_handler(BadParameter, bad_parameter)
     api.add_router("/", content_router)
     api.add_router("/", bundle_router)
     api.add_router("/", preview_router)

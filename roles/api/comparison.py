@@ -1,102 +1,41 @@
-"""The comparison matrix (also as of a date, and a diff between two dates) and the whole
-published module in one bundle: views of the data the site renders, built by
-roles.comparison.matrix and roles.comparison.history, answering conditional GETs."""
+"""The comparison matrix (also as of a date, and a diff between two dates): views of the data
+the site renders, built by roles.comparison.matrix and roles.comparison.history, answering
+conditional GETs. The answers' shapes are in roles.api.schemas."""
 
-import datetime
 import hashlib
 import json
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from wagtail.api.v3.errors import problem_response
 
-from roles.comparison.history import parse_iso_date
 from roles.models.comparison import comparison_as_of, current_comparison
+
+from .schemas import ComparisonOut, DiffOut, answers, body, day
 
 router = Router(tags=["module"])
 
 
-class RoleOut(Schema):
-    id: int
-    slug: str
-    title: str
-    abbreviation: str
-    heading: str
-    url: str | None
-
-
-class StatementOut(Schema):
-    role_id: int
-    role_slug: str
-    role_title: str
-    statement: str | None
-
-
-class AspectOut(Schema):
-    id: int
-    slug: str
-    title: str
-    url: str | None
-    last_published_at: datetime.datetime | None
-    statements: list[StatementOut]
-
-
-class ComparisonOut(Schema):
-    as_of: datetime.date | None
-    last_published_at: datetime.datetime | None
-    roles: list[RoleOut]
-    aspects: list[AspectOut]
-
-
-class DiffCell(Schema):
-    aspect_id: int
-    aspect_slug: str
-    role_id: int
-    role_slug: str
-    old: str | None
-    new: str | None
-
-
-class DiffSet(Schema):
-    added: list[str]
-    removed: list[str]
-    reordered: bool
-
-
-class DiffOut(Schema):
-    from_date: datetime.date
-    to_date: datetime.date
-    roles: DiffSet
-    aspects: DiffSet
-    cells: list[DiffCell]
-
-
 class AsOfQuery(Schema):
-    as_of: str | None = None
+    as_of: day("as_of") | None = None
 
 
-class BadParameter(Exception):
-    def __init__(self, name, value):
-        self.name, self.value = name, value
-        super().__init__(f"{name}: “{str(value)[:40]}” is not a date (use YYYY-MM-DD)")
-
-
-def parse_day(name, value):
-    try:
-        return parse_iso_date(value)
-    except ValueError as exc:
-        raise BadParameter(name, value) from exc
+class DiffQuery(Schema):
+    from_: day("from") = Field(alias="from")  # "from" is a Python keyword
+    to: day("to")
 
 
 def comparison_payload(comparison, as_of=None):
+    """The matrix as ComparisonOut has it (dates as Python values: the schema writes them)."""
+
     def url(page):
         return page.get_url() if page.pk else None
 
     return {
-        "as_of": as_of.isoformat() if as_of else None,
-        "last_published_at": iso_or_none(comparison.last_published_at),
+        "as_of": as_of,
+        "last_published_at": comparison.last_published_at,
         "roles": [
             {
                 "id": r.pk,
@@ -114,7 +53,7 @@ def comparison_payload(comparison, as_of=None):
                 "slug": row.aspect.slug,
                 "title": row.aspect.title,
                 "url": url(row.aspect),
-                "last_published_at": iso_or_none(row.aspect.last_published_at),
+                "last_published_at": row.aspect.last_published_at,
                 "statements": [
                     {
                         "role_id": c.role.pk,
@@ -130,18 +69,20 @@ def comparison_payload(comparison, as_of=None):
     }
 
 
-def iso_or_none(value):
-    return value.isoformat() if value else None
+def conditional_json(request, schema, payload, last_modified=None):
+    """``payload`` as ``schema`` serialises it (see schemas.body), with ETag and
+    Last-Modified; Django answers 304 when nothing changed.
 
-
-def conditional_json(request, payload, last_modified=None):
-    """A JSON response with ETag and Last-Modified; Django answers 304 when nothing changed."""
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    Built here rather than by Ninja's response handling, which cannot answer 304 and writes
+    datetimes through DjangoJSONEncoder (milliseconds, "Z"), unlike these answers always have.
+    """
+    data = body(schema, payload)
+    content = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
     modified = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
     if modified:
         response["Last-Modified"] = http_date(modified)
@@ -149,6 +90,7 @@ def conditional_json(request, payload, last_modified=None):
 
 
 def bad_parameter(request, exc):
+    """The API's answer to a BadParameter (registered in roles.api.register_v3_routes)."""
     return problem_response(
         status=400,
         title="Invalid parameter",
@@ -157,20 +99,24 @@ def bad_parameter(request, exc):
     )
 
 
-@router.get("/comparison/", response=ComparisonOut, summary="The comparison matrix")
+@router.get(
+    "/comparison/",
+    **answers(ComparisonOut, {400: "as_of is not a date written YYYY-MM-DD."}),
+    summary="The comparison matrix",
+)
 def comparison(request, query: Query[AsOfQuery]):
     """Roles and aspects in order, each aspect's statement per role (null where missing).
 
-    ``as_of=YYYY-MM-DD`` gives the matrix as published at the end of that day.
+    ``as_of=YYYY-MM-DD`` gives the matrix as published at the end of that day; any other
+    value is answered 400. Answers carry an ETag and Last-Modified, and a conditional GET
+    is answered 304 while nothing has been published since.
     """
-    try:
-        day = parse_day("as_of", query.as_of) if query.as_of is not None else None
-    except BadParameter as exc:
-        return bad_parameter(request, exc)
+    day = query.as_of
     matrix = current_comparison() if day is None else comparison_as_of(day)
     if matrix is None:
         matrix = current_comparison(aspects=[], roles=[])
-    return conditional_json(request, comparison_payload(matrix, day), matrix.last_published_at)
+    payload = comparison_payload(matrix, day)
+    return conditional_json(request, ComparisonOut, payload, matrix.last_published_at)
 
 
 def _ids(matrix, kind):
@@ -189,14 +135,22 @@ def _set_diff(old, new):
     }
 
 
-@router.get("/comparison/diff/", response=DiffOut, summary="What changed in the matrix")
-def comparison_diff(request, from_: str = Query(..., alias="from"), to: str = Query(...)):
+@router.get(
+    "/comparison/diff/",
+    **answers(
+        DiffOut,
+        {
+            400: "from or to is not a date written YYYY-MM-DD.",
+            422: "from or to is missing.",
+        },
+    ),
+    summary="What changed in the matrix",
+)
+def comparison_diff(request, query: Query[DiffQuery]):
     """Cells whose statement changed (old and new text), and roles or aspects added, removed
-    or reordered, between the matrix at the end of ``from`` and at the end of ``to``."""
-    try:
-        start, end = parse_day("from", from_), parse_day("to", to)
-    except BadParameter as exc:
-        return bad_parameter(request, exc)
+    or reordered, between the matrix at the end of ``from`` and at the end of ``to``
+    (both YYYY-MM-DD, or the answer is 400; 422 when one is missing)."""
+    start, end = query.from_, query.to
     empty = current_comparison(aspects=[], roles=[])
     old = comparison_as_of(start) or empty
     new = comparison_as_of(end) or empty
@@ -216,10 +170,10 @@ def comparison_diff(request, from_: str = Query(..., alias="from"), to: str = Qu
                     }
                 )
     payload = {
-        "from_date": start.isoformat(),
-        "to_date": end.isoformat(),
+        "from_date": start,
+        "to_date": end,
         "roles": _set_diff(_ids(old, "roles"), _ids(new, "roles")),
         "aspects": _set_diff(_ids(old, "aspects"), _ids(new, "aspects")),
         "cells": cells,
     }
-    return conditional_json(request, payload)
+    return conditional_json(request, DiffOut, payload)

@@ -10,6 +10,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.routers.pages import PageDetailSchema
 
+from .schemas import answers
+
 router = Router(tags=["preview"])
 
 PREVIEW_SALT = "roles.api.preview"
@@ -29,7 +31,16 @@ class PreviewTokenOut(Schema):
 
 @router.post(
     "/preview-tokens/",
-    response=PreviewTokenOut,
+    **answers(
+        PreviewTokenOut,
+        {
+            401: "No valid API token.",
+            403: "The token's user cannot edit the page.",
+            404: "There is no such page.",
+            422: "The body is not a page id and an expiry in range.",
+        },
+        conditional=False,
+    ),
     auth=BearerTokenAuth(),
     summary="A signed, expiring link to read one page's latest draft",
 )
@@ -52,7 +63,19 @@ def create_preview_token(request, data: PreviewTokenIn):
     }
 
 
-@router.get("/preview/", response=PageDetailSchema, summary="Read a draft with a preview token")
+@router.get(
+    "/preview/",
+    **answers(
+        PageDetailSchema,
+        {
+            403: "The preview token is invalid or has expired.",
+            404: "The token's page no longer exists.",
+            422: "No token was given.",
+        },
+        conditional=False,
+    ),
+    summary="Read a draft with a preview token",
+)
 def read_preview(request, token: str):
     try:
         claims = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_SECONDS)
