@@ -9,7 +9,7 @@ from wagtail.models import Page
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.models.comparison import current_comparison
 
-from .base import CHANGE_NOTE_PANEL, ModuleBasePage
+from .base import ModuleBasePage
 
 MAX_FIELDS = 100  # a real answer sheet has one field per question; more is tampering
 
@@ -48,12 +48,10 @@ class SelfAssessmentPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("questions"),
-        CHANGE_NOTE_PANEL,
     ]
     api_fields = [
         APIField("intro", writable=True),
         APIField("questions", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ModulePage"]

@@ -26,7 +26,7 @@ from roles.comparison.matrix import build_matrix, statement_rows
 from roles.forms import AspectPageForm
 from roles.visibility import is_visible, visible
 
-from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
+from .base import IndexPage, ModuleBasePage, latest
 
 
 class RoleIndexPage(IndexPage):
@@ -54,7 +54,6 @@ class RolePage(ModuleBasePage):
         FieldPanel("responsibilities"),
         FieldPanel("skills"),
         FieldPanel("kpis"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("abbreviation"),
@@ -71,7 +70,6 @@ class RolePage(ModuleBasePage):
         APIField("responsibilities", writable=True),
         APIField("skills", writable=True),
         APIField("kpis", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.RoleIndexPage"]
@@ -180,7 +178,6 @@ class AspectPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         InlinePanel("statements", heading="Statements", label="Statement"),
         FieldPanel("explanation"),
-        CHANGE_NOTE_PANEL,
     ]
     base_form_class = AspectPageForm
     search_fields = Page.search_fields + [
@@ -190,7 +187,6 @@ class AspectPage(ModuleBasePage):
     api_fields = [
         APIField("statements", writable=True),
         APIField("explanation", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ComparisonPage"]

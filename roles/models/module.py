@@ -19,7 +19,7 @@ from roles.queries import specific_pages
 from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
-from .base import CHANGE_NOTE_PANEL, ModuleBasePage
+from .base import ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import ComparisonPage, current_comparison, published_roles
 
@@ -43,7 +43,6 @@ class ModulePage(ModuleBasePage):
         FieldPanel("intro"),
         FieldPanel("infographic_title"),
         FieldPanel("disclaimer"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
@@ -56,7 +55,6 @@ class ModulePage(ModuleBasePage):
         APIField("infographic_title", writable=True),
         APIField("disclaimer", writable=True),
         APIField("last_updated"),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -141,7 +139,6 @@ class LessonPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -151,7 +148,6 @@ class LessonPage(ModuleBasePage):
         APIField("summary", writable=True),
         APIField("body", writable=True),
         APIField("reading_minutes"),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ModulePage"]
