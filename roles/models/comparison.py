@@ -14,11 +14,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from roles.answers import AsOfForm
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import (
     cell_history,
     first_table_publish,
-    parse_iso_date,
     table_as_of,
 )
 from roles.comparison.infographic import render_svg
@@ -123,16 +123,16 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     @path("")
     def table(self, request):
-        raw = request.GET.get("as_of")
-        if raw is None:
+        if "as_of" not in request.GET:
             return self.render(request)
-        try:
-            day = parse_iso_date(raw)
-        except ValueError:
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            raw = form["as_of"].data
             error = f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. 2025-03-05."
             response = self.render(request, context_overrides={"as_of_error": error})
             response.status_code = 400
             return response
+        day = form.cleaned_data["as_of"]
         comparison = comparison_as_of(day)
         context = {"as_of": day, "comparison": comparison, "first_publish": first_publish_date()}
         if comparison is None:
