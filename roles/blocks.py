@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 
+from roles.answers import OptionNumberField
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -120,17 +122,17 @@ class KnowledgeCheckValue(blocks.StructValue):
         return next((i for i, option in enumerate(self["options"]) if option["correct"]), None)
 
     def judge(self, answer):
-        """The reader's answer (an option's index, as submitted) judged: the choice, whether
+        """The reader's answer (an option's number, as submitted) judged: the choice, whether
         it is right and the right option's text; None when it names no option."""
-        answer = str(answer).strip()
         options = self["options"]
-        # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
-        if not (answer.isascii() and answer.isdigit()) or int(answer) >= len(options):
+        try:
+            choice = OptionNumberField(len(options)).clean(answer)
+        except ValidationError:
             return None
         right = self.correct_index()
         return {
-            "choice": int(answer),
-            "correct": int(answer) == right,
+            "choice": choice,
+            "correct": choice == right,
             "right_text": options[right]["text"] if right is not None else "",
         }
 

@@ -30,6 +30,12 @@ MODULES = {
     # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.
     "roles/blocks.py": ["tests/test_knowledge_check.py", "tests/test_lessons.py"],
     "roles/models/assessment.py": ["tests/test_assessment.py"],
+    # The forms reading readers' query strings: option numbers, answer sheets, the day.
+    "roles/answers.py": [
+        "tests/test_answers.py",
+        "tests/test_knowledge_check.py",
+        "tests/test_assessment.py",
+    ],
     # The guard alone behind a stand-in view: fast (test_bad_input.py and test_api_guards.py
     # cover the same rules end to end, at several seconds a test).
     "site/tpmsite/ops/middleware.py": [

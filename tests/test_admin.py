@@ -139,3 +139,49 @@ def test_locking_comments_and_concurrent_editing_work_for_every_page_type(admin_
         page.refresh_from_db()
         assert page.locked, page
         admin_client.post(reverse("wagtailadmin_pages:unlock", args=[page.pk]))
+
+
+def test_every_page_type_ends_its_edit_form_with_the_change_note(admin_client, module):
+    """The note is declared once, on ModuleBasePage: last on the Content tab of every page
+    type's edit form, next to the publish button it describes, and writable over the API."""
+    for model, page in module.one_of_each().items():
+        response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        tab = BeautifulSoup(response.content, "html.parser").select_one("#tab-content")
+        fields = tab.select("input[name], textarea[name], select[name]")
+        assert (fields[0]["name"], fields[-1]["name"]) == ("title", "change_note"), model
+        label = tab.find("label", attrs={"for": "id_change_note"}).get_text(" ", strip=True)
+        assert label.startswith("Change note (public, optional)"), model
+        notes = [field for field in model.api_fields if field.name == "change_note"]
+        assert len(notes) == 1 and notes[0].writable, model
+
+
+def test_a_new_page_type_gets_the_change_note_without_declaring_it():
+    from django.db import models
+    from wagtail.admin.panels import FieldPanel
+    from wagtail.api import APIField
+
+    from roles.models.base import ModuleBasePage
+
+    class GlossaryPage(ModuleBasePage):
+        term = models.CharField(max_length=50)
+
+        content_panels = Page.content_panels + [FieldPanel("term")]
+        api_fields = [APIField("term", writable=True)]
+
+        class Meta:
+            abstract = True  # not registered: nothing to migrate
+            app_label = "roles"
+
+    class PlainPage(ModuleBasePage):  # declares no panels or API fields of its own
+        class Meta:
+            abstract = True
+            app_label = "roles"
+
+    panels = [getattr(panel, "field_name", None) for panel in GlossaryPage.content_panels]
+    assert panels[-2:] == ["term", "change_note"]
+    assert [(f.name, f.writable) for f in GlossaryPage.api_fields] == [
+        ("term", True),
+        ("change_note", True),
+    ]
+    assert [getattr(p, "field_name", None) for p in PlainPage.content_panels][-1] == "change_note"
+    assert [f.name for f in PlainPage.api_fields] == ["change_note"]

@@ -6,10 +6,11 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from roles.answers import AnswerSheetForm
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.models.comparison import current_comparison
 
-from .base import CHANGE_NOTE_PANEL, ModuleBasePage
+from .base import ModuleBasePage
 
 MAX_FIELDS = 100  # a real answer sheet has one field per question; more is tampering
 
@@ -48,12 +49,10 @@ class SelfAssessmentPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("questions"),
-        CHANGE_NOTE_PANEL,
     ]
     api_fields = [
         APIField("intro", writable=True),
         APIField("questions", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ModulePage"]
@@ -89,25 +88,19 @@ class SelfAssessmentPage(ModuleBasePage):
 
     def read_answers(self, data):
         """The chosen answer index per question id, and messages for anything amiss."""
-        questions = {q.id: q for q in self.questions}
-        errors = []
         if len(data) > MAX_FIELDS:
             return {}, ["The form was too large. Please answer the questions again."]
-        unknown = [k for k in data if k.startswith("q-") and k[2:] not in questions]
-        if unknown:
-            errors.append("Some answers do not belong to these questions. Please try again.")
-        choices = {}
-        for number, (qid, question) in enumerate(questions.items(), start=1):
-            raw = str(data.get(f"q-{qid}", "")).strip()
-            count = len(question.value["answers"])
-            if not raw:
-                errors.append(f"Question {number} has no answer.")
-            # ASCII digits only: "²".isdigit() is true, but int() cannot read it.
-            elif not (raw.isascii() and raw.isdigit()) or int(raw) >= count:
-                errors.append(f"Question {number}: choose one of its answers.")
-            else:
-                choices[qid] = int(raw)
-        return choices, errors
+        questions = [(q.id, len(q.value["answers"])) for q in self.questions]
+        form = AnswerSheetForm(data, questions)
+        form.is_valid()
+        # The questions answered well are kept even when others are not: the form comes
+        # back with those choices ticked.
+        choices = {
+            question_id: form.cleaned_data[f"q-{question_id}"]
+            for question_id, _ in questions
+            if f"q-{question_id}" in form.cleaned_data
+        }
+        return choices, form.messages()
 
     def score(self, choices):
         """Points per published role, best first (ties keep tree order)."""

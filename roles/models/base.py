@@ -18,8 +18,10 @@ from roles.visibility import visible
 
 MODULE_SUBJECT = "part of a learning module on Technical Program and Technical Project Managers"
 
-# Last on every edit form, next to the publish button it describes.
+# Last on every edit form, next to the publish button it describes, and writable through the
+# API: ModuleBasePage adds both to each page type's own panels and fields.
 CHANGE_NOTE_PANEL = FieldPanel("change_note", heading="Change note (public, optional)")
+CHANGE_NOTE_API_FIELD = APIField("change_note", writable=True)
 
 
 class ModuleBasePage(Page):
@@ -38,6 +40,19 @@ class ModuleBasePage(Page):
 
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        """Every page type gets the change note, declared here once: last in its content
+        panels and among its API fields, whatever panels and fields it declares itself."""
+        super().__init_subclass__(**kwargs)
+        cls.content_panels = [
+            *(panel for panel in cls.content_panels if panel is not CHANGE_NOTE_PANEL),
+            CHANGE_NOTE_PANEL,
+        ]
+        cls.api_fields = [
+            *(field for field in getattr(cls, "api_fields", ()) if field.name != "change_note"),
+            CHANGE_NOTE_API_FIELD,
+        ]
 
     def route(self, request, path_components):
         """Wagtail's routing, with each child read as its specific type in one query (Wagtail
@@ -101,9 +116,9 @@ class IndexPage(ModuleBasePage):
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), CHANGE_NOTE_PANEL]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    api_fields = [APIField("intro", writable=True), APIField("change_note", writable=True)]
+    api_fields = [APIField("intro", writable=True)]
 
     parent_page_types = ["roles.ModulePage"]
     max_count = 1

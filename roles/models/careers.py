@@ -12,7 +12,7 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.visibility import visible
 
-from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage
+from .base import IndexPage, ModuleBasePage
 
 
 class CareerPathIndexPage(IndexPage):
@@ -38,7 +38,6 @@ class CareerPathPage(ModuleBasePage):
         FieldPanel("role"),
         FieldPanel("intro"),
         InlinePanel("steps", heading="Steps", label="Step", min_num=1),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
@@ -51,7 +50,6 @@ class CareerPathPage(ModuleBasePage):
         APIField("role", writable=True),
         APIField("intro", writable=True),
         APIField("steps", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.CareerPathIndexPage"]

@@ -14,11 +14,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from roles.answers import AsOfForm
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import (
     cell_history,
     first_table_publish,
-    parse_iso_date,
     table_as_of,
 )
 from roles.comparison.infographic import render_svg
@@ -26,7 +26,7 @@ from roles.comparison.matrix import build_matrix, statement_rows
 from roles.forms import AspectPageForm
 from roles.visibility import is_visible, visible
 
-from .base import CHANGE_NOTE_PANEL, IndexPage, ModuleBasePage, latest
+from .base import IndexPage, ModuleBasePage, latest
 
 
 class RoleIndexPage(IndexPage):
@@ -54,7 +54,6 @@ class RolePage(ModuleBasePage):
         FieldPanel("responsibilities"),
         FieldPanel("skills"),
         FieldPanel("kpis"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("abbreviation"),
@@ -71,7 +70,6 @@ class RolePage(ModuleBasePage):
         APIField("responsibilities", writable=True),
         APIField("skills", writable=True),
         APIField("kpis", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.RoleIndexPage"]
@@ -125,16 +123,16 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     @path("")
     def table(self, request):
-        raw = request.GET.get("as_of")
-        if raw is None:
+        if "as_of" not in request.GET:
             return self.render(request)
-        try:
-            day = parse_iso_date(raw)
-        except ValueError:
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            raw = form["as_of"].data
             error = f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. 2025-03-05."
             response = self.render(request, context_overrides={"as_of_error": error})
             response.status_code = 400
             return response
+        day = form.cleaned_data["as_of"]
         comparison = comparison_as_of(day)
         context = {"as_of": day, "comparison": comparison, "first_publish": first_publish_date()}
         if comparison is None:
@@ -180,7 +178,6 @@ class AspectPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         InlinePanel("statements", heading="Statements", label="Statement"),
         FieldPanel("explanation"),
-        CHANGE_NOTE_PANEL,
     ]
     base_form_class = AspectPageForm
     search_fields = Page.search_fields + [
@@ -190,7 +187,6 @@ class AspectPage(ModuleBasePage):
     api_fields = [
         APIField("statements", writable=True),
         APIField("explanation", writable=True),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ComparisonPage"]

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from roles.answers import KnowledgeCheckForm
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
@@ -19,7 +20,7 @@ from roles.queries import specific_pages
 from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
-from .base import CHANGE_NOTE_PANEL, ModuleBasePage
+from .base import ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import ComparisonPage, current_comparison, published_roles
 
@@ -43,7 +44,6 @@ class ModulePage(ModuleBasePage):
         FieldPanel("intro"),
         FieldPanel("infographic_title"),
         FieldPanel("disclaimer"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
@@ -56,7 +56,6 @@ class ModulePage(ModuleBasePage):
         APIField("infographic_title", writable=True),
         APIField("disclaimer", writable=True),
         APIField("last_updated"),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
@@ -141,7 +140,6 @@ class LessonPage(ModuleBasePage):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
-        CHANGE_NOTE_PANEL,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -151,7 +149,6 @@ class LessonPage(ModuleBasePage):
         APIField("summary", writable=True),
         APIField("body", writable=True),
         APIField("reading_minutes"),
-        APIField("change_note", writable=True),
     ]
 
     parent_page_types = ["roles.ModulePage"]
@@ -225,14 +222,15 @@ class LessonPage(ModuleBasePage):
         )
 
     def check_answer(self, data):
-        check_id = str(data.get("check", ""))[:64]
-        block = next(
-            (b for b in self.body if b.block_type == "knowledge_check" and b.id == check_id),
-            None,
-        )
-        if block is None:
+        checks = {}  # id -> check; the first of any two with one id, as the page shows
+        for block in self.body:
+            if block.block_type == "knowledge_check" and block.id:
+                checks.setdefault(block.id, block.value)
+        form = KnowledgeCheckForm(data, check_ids=checks)
+        if not form.is_valid():
             return {"check": None, "error": "That question is not part of this lesson."}
-        verdict = block.value.judge(data.get("answer", ""))
+        check_id = form.cleaned_data["check"]
+        verdict = checks[check_id].judge(data.get("answer", ""))
         if verdict is None:
             return {"check": check_id, "error": "Choose one of the answers, then check it."}
         return {"check": check_id, **verdict}
