@@ -25,14 +25,17 @@ $(VENV)/.installed-test: requirements-test.txt package.json $(VENV)/.installed
 		else echo "npm not found: the HTML validity test will skip"; fi
 	@touch $@
 
+# One Django start-up prepares the site (migrate, load the module, admin account, and the
+# system checks, which runserver then skips). RELOAD=0 serves without the autoreloader, whose
+# watching parent process costs a Django start-up of its own.
+RELOAD ?= 1
 run: $(VENV)/.installed
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_module
-	$(MANAGE) ensure_admin
+	$(MANAGE) prepare_site
 	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
-	@# The scheduler publishes pages whose go-live date has come; it stops with the server.
-	$(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The scheduler publishes pages whose go-live date has come; it stops with the server. It
+	@# starts niced: its once-a-minute work must not slow the server's start-up.
+	nice $(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver --skip-checks $(if $(filter 0,$(RELOAD)),--noreload) 127.0.0.1:$(PORT)
 
 # Production-style: gunicorn + WhiteNoise with production settings, on SQLite unless
 # DATABASE_URL / REDIS_URL are set. Plain HTTP on loopback unless HTTPS=true; a throwaway
@@ -44,8 +47,7 @@ serve: $(VENV)/.installed
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" HTTPS="$${HTTPS:-false}" \
 		WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$$(test "$${HTTPS:-false}" = true || \
 			echo http://127.0.0.1:$(PORT))}"; \
-	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
-	$(MANAGE) load_module && \
+	$(MANAGE) prepare_site --collectstatic --no-admin && \
 	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
 	$(BIN)/gunicorn --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
