@@ -100,7 +100,7 @@ def fresh_database(name, env, *options):
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    say(f"{name}: migrate, load_module {' '.join(options)}")
+    say(f"{name}: prepare_site (migrate, load_module) {' '.join(options)}".rstrip())
     run([PYTHON, "manage.py", "prepare_site", "--no-admin", "-v0", *options], env)
 
 
