@@ -16,7 +16,10 @@ $(BIN)/python:
 		|| echo "uv not installed: pip will install the requirements"
 
 # Installs requirements file $(1) with uv when the venv has it, else (or when uv fails) with pip.
-install = if test -x $(BIN)/uv && $(BIN)/uv pip install --python $(BIN)/python -r $(1); then :; \
+# --compile-bytecode as pip does: uv skips it by default, and where PYTHONDONTWRITEBYTECODE is
+# set no .pyc is ever written, so every start-up would compile Django and Wagtail again.
+install = if test -x $(BIN)/uv && \
+		$(BIN)/uv pip install --compile-bytecode --python $(BIN)/python -r $(1); then :; \
 	else $(BIN)/python -m pip install --disable-pip-version-check -r $(1); fi
 
 # Stamp files: requirements are reinstalled only when their file changes.
@@ -34,9 +37,10 @@ $(VENV)/.installed-test: requirements-test.txt package.json $(VENV)/.installed
 	@touch $@
 
 # One Django start-up prepares the site (migrate, load the module, admin account, and the
-# system checks, which runserver then skips). RELOAD=0 serves without the autoreloader, whose
-# watching parent process costs a Django start-up of its own.
-RELOAD ?= 1
+# system checks, which runserver then skips). It serves without the autoreloader, whose parent
+# process costs a Django start-up of its own and whose file scan slows the server's start by
+# seconds; RELOAD=1 brings it back (restart on code and template edits) for development.
+RELOAD ?= 0
 run: $(VENV)/.installed
 	$(MANAGE) prepare_site
 	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
