@@ -7,32 +7,47 @@ PORT ?= 8000
 
 .PHONY: run serve test lint screenshots bench soak backup restore mutation
 
+# The venv gets uv, a faster installer than pip (a fresh install's downloads and unpacking run
+# in parallel), from PyPI through the venv's own pip: nothing but Python is needed. Where uv
+# cannot be had (offline, say), or fails, pip installs the requirements as before.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv \
+		|| echo "uv not installed: pip will install the requirements"
+
+# Installs requirements file $(1) with uv when the venv has it, else (or when uv fails) with pip.
+# --compile-bytecode as pip does: uv skips it by default, and where PYTHONDONTWRITEBYTECODE is
+# set no .pyc is ever written, so every start-up would compile Django and Wagtail again.
+install = if test -x $(BIN)/uv && \
+		$(BIN)/uv pip install --compile-bytecode --python $(BIN)/python -r $(1); then :; \
+	else $(BIN)/python -m pip install --disable-pip-version-check -r $(1); fi
 
 # Stamp files: requirements are reinstalled only when their file changes.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	@echo "Installing requirements into $(VENV) ..."
-	$(BIN)/pip install --disable-pip-version-check -r requirements.txt
+	$(call install,requirements.txt)
 	@touch $@
 
 $(VENV)/.installed-test: requirements-test.txt package.json $(VENV)/.installed
 	@echo "Installing test requirements into $(VENV) ..."
-	$(BIN)/pip install --disable-pip-version-check -r requirements-test.txt
+	$(call install,requirements-test.txt)
 	@# The HTML checker comes from npm and runs on Java; without them its test skips (not in CI).
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
 		else echo "npm not found: the HTML validity test will skip"; fi
 	@touch $@
 
+# One Django start-up prepares the site (migrate, load the module, admin account, and the
+# system checks, which runserver then skips). It serves without the autoreloader, whose parent
+# process costs a Django start-up of its own and whose file scan slows the server's start by
+# seconds; RELOAD=1 brings it back (restart on code and template edits) for development.
+RELOAD ?= 0
 run: $(VENV)/.installed
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_module
-	$(MANAGE) ensure_admin
+	$(MANAGE) prepare_site
 	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
-	@# The scheduler publishes pages whose go-live date has come; it stops with the server.
-	$(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The scheduler publishes pages whose go-live date has come; it stops with the server. It
+	@# starts niced: its once-a-minute work must not slow the server's start-up.
+	nice $(MANAGE) run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver --skip-checks $(if $(filter 0,$(RELOAD)),--noreload) 127.0.0.1:$(PORT)
 
 # Production-style: gunicorn + WhiteNoise with production settings, on SQLite unless
 # DATABASE_URL / REDIS_URL are set. Plain HTTP on loopback unless HTTPS=true; a throwaway
@@ -44,8 +59,7 @@ serve: $(VENV)/.installed
 		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" HTTPS="$${HTTPS:-false}" \
 		WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$$(test "$${HTTPS:-false}" = true || \
 			echo http://127.0.0.1:$(PORT))}"; \
-	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
-	$(MANAGE) load_module && \
+	$(MANAGE) prepare_site --collectstatic --no-admin && \
 	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
 	$(BIN)/gunicorn --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -

@@ -93,17 +93,15 @@ def run(args, env, capture=False):
     return done.stdout if capture else None
 
 
-def fresh_database(name, env):
+def fresh_database(name, env, *options):
     """Drop and recreate one of the bench's own databases, then migrate and seed it."""
     with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    say(f"{name}: migrate")
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    say(f"{name}: load_module")
-    run([PYTHON, "manage.py", "load_module", "-v0"], env)
+    say(f"{name}: prepare_site (migrate, load_module) {' '.join(options)}".rstrip())
+    run([PYTHON, "manage.py", "prepare_site", "--no-admin", "-v0", *options], env)
 
 
 TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -258,9 +256,7 @@ def main():
         env = django_env(DB)
         redis.Redis.from_url(REDIS_URL).flushdb()
         say(f"flushed {REDIS_URL}")
-        fresh_database(DB, env)
-        say("collectstatic")
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        fresh_database(DB, env, "--collectstatic")
         measure_http(procs, tmp, data)
         procs.stop_all()
         say("servers stopped")

@@ -37,13 +37,10 @@ def setup_django():
     django.setup()
 
 
-def publish(page):
-    # As the loader and editors do, so the generated pages carry revisions like real content.
-    page.save_revision().publish()
-
-
 def grow(target=LARGE):
-    """Add generated roles, aspects and lessons after the seed content, all published."""
+    """Add generated roles, aspects and lessons after the seed content, all published: made by
+    the test suite's page factories (tests/factories), which publish a first revision as
+    editors do, with the seed's own texts so a generated page weighs what a real one does."""
     from django.db import transaction
 
     from roles.models import (
@@ -55,13 +52,15 @@ def grow(target=LARGE):
         RoleIndexPage,
         RolePage,
     )
+    from tests.factories import AspectPageFactory, LessonPageFactory, RolePageFactory
 
     with transaction.atomic():
         roles = list(RolePage.objects.order_by("path"))
         model_role = roles[0]
         role_index = RoleIndexPage.objects.get()
         for n in range(len(roles) + 1, target["roles"] + 1):
-            role = RolePage(
+            role = RolePageFactory(
+                parent=role_index,
                 title=f"Generated role {n}",
                 slug=f"generated-role-{n}",
                 abbreviation=f"GR{n}",
@@ -71,8 +70,6 @@ def grow(target=LARGE):
                 skills=model_role.skills,
                 kpis=model_role.kpis,
             )
-            role_index.add_child(instance=role)
-            publish(role)
             roles.append(role)
 
         def statement(role, aspect_title):
@@ -89,32 +86,32 @@ def grow(target=LARGE):
                     )
                 )
             if missing:
-                publish(aspect)
+                # As an editor's edit: a new revision, published.
+                aspect.save_revision().publish()
 
         comparison = ComparisonPage.objects.get()
         for n in range(AspectPage.objects.count() + 1, target["aspects"] + 1):
             title = f"Generated aspect {n}"
-            aspect = AspectPage(title=title, slug=f"generated-aspect-{n}")
-            aspect.statements = [
-                AspectStatement(role=role, statement=statement(role, title), sort_order=i)
-                for i, role in enumerate(roles)
-            ]
-            comparison.add_child(instance=aspect)
-            publish(aspect)
+            AspectPageFactory(
+                parent=comparison,
+                title=title,
+                slug=f"generated-aspect-{n}",
+                explanation="",
+                statements={role: statement(role, title) for role in roles},
+            )
 
         module = ModulePage.objects.get()
         model_lesson = LessonPage.objects.order_by("path").first()
         # Block ids are dropped so Wagtail gives each copy its own, as a new lesson would get.
         body = [{"type": b["type"], "value": b["value"]} for b in model_lesson.body.raw_data]
         for n in range(LessonPage.objects.count() + 1, target["lessons"] + 1):
-            lesson = LessonPage(
+            LessonPageFactory(
+                parent=module,
                 title=f"Generated lesson {n}",
                 slug=f"generated-lesson-{n}",
                 summary=model_lesson.summary,
                 body=body,
             )
-            module.add_child(instance=lesson)
-            publish(lesson)
 
     counts = {
         "aspects": AspectPage.objects.live().count(),

@@ -1,48 +1,23 @@
 """The servers `make bench` measures (gunicorn, Varnish in front of it, nginx) and wrk.
 
 Everything listens on 127.0.0.1 and keeps its configuration, logs and working files in the
-run's temporary directory; Processes stops whatever was started, however the run ends.
+run's temporary directory; Processes (tests/servers.py) stops whatever was started, however
+the run ends.
 """
 
-import re
-import shutil
 import socket
 import subprocess
-import time
-import urllib.error
+import sys
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEPLOY_VCL = ROOT / "deploy" / "varnish.vcl"
-PORT_LINE = re.compile(r'(\.port\s*=\s*")\d+(")')
+sys.path.insert(0, str(ROOT))
 
-# Until deploy/varnish.vcl lands: cache cookie-less GETs, honour the backend's Cache-Control
-# (Varnish's built-in VCL reads s-maxage/max-age and refuses Set-Cookie responses), and keep
-# responses that say nothing about caching for 60 s.
-DEV_VCL = """vcl 4.1;
-
-backend default {
-    .host = "127.0.0.1";
-    .port = "8000";
-}
-
-sub vcl_recv {
-    if (req.method != "GET" && req.method != "HEAD") {
-        return (pass);
-    }
-    if (req.http.Cookie || req.http.Authorization) {
-        return (pass);
-    }
-    return (hash);
-}
-
-sub vcl_backend_response {
-    if (!beresp.http.Cache-Control && !beresp.http.Expires) {
-        set beresp.ttl = 60s;
-    }
-}
-"""
+# The test suite's process harness: the same gunicorn and Varnish command lines as the caching
+# stack's tests, and one way of starting, waiting for and stopping a server.
+from tests.servers import Processes, worker_rss_mb  # noqa: E402, F401 - bench.py imports these
+from tests.stack import DEPLOY_VCL, gunicorn_command, varnish_command  # noqa: E402
 
 NGINX_CONF = """daemon off;
 worker_processes 2;
@@ -66,53 +41,6 @@ http {{
     }}
 }}
 """
-
-
-class Processes:
-    """Every server the run starts, stopped in reverse order of starting."""
-
-    def __init__(self, tmp):
-        self.tmp = tmp
-        self.running = []
-
-    def start(self, name, args, **kwargs):
-        log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 - closed in stop_all
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, **kwargs)  # noqa: S603
-        self.running.append((name, proc, log))
-        return proc
-
-    def log_tail(self, name, lines=20):
-        path = self.tmp / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self, proc):
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-    def stop_all(self):
-        while self.running:
-            name, proc, log = self.running.pop()
-            self.stop(proc)
-            log.close()
-
-    def wait_until_up(self, name, proc, url, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited ({proc.returncode}):\n{self.log_tail(name)}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"{name} did not answer {url} within {timeout}s")
 
 
 def ensure_free(*ports):
@@ -147,62 +75,15 @@ def varnish_verdict(url):
 
 
 def start_gunicorn(procs, env, port, workers):
-    proc = procs.start(
-        "gunicorn",
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--pythonpath",
-            "site",
-            "tpmsite.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            # gunicorn 27's control socket defaults to one path per user (~/.gunicorn), which
-            # another gunicorn on this machine (`make serve`) would be using.
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    proc = procs.start("gunicorn", gunicorn_command(port, workers), cwd=ROOT, env=env)
     procs.wait_until_up("gunicorn", proc, f"http://127.0.0.1:{port}/")
     return proc
 
 
-def write_vcl(tmp, backend_port):
-    """The project's VCL when it exists (else the stand-in), pointed at the bench's gunicorn."""
-    source = DEPLOY_VCL if DEPLOY_VCL.exists() else None
-    text = source.read_text() if source else DEV_VCL
-    text, replaced = PORT_LINE.subn(rf"\g<1>{backend_port}\g<2>", text)
-    if not replaced:
-        raise RuntimeError(f'{source or "the dev VCL"}: no `.port = "NNNN";` line to repoint')
-    path = tmp / "varnish.vcl"
-    path.write_text(text)
-    return path, (source.relative_to(ROOT) if source else "built-in development VCL")
-
-
 def start_varnish(procs, tmp, port, backend_port):
-    vcl, origin = write_vcl(tmp, backend_port)
-    workdir = tmp / "varnish"
-    proc = procs.start(
-        "varnishd",
-        [
-            shutil.which("varnishd") or "/usr/sbin/varnishd",
-            "-F",
-            "-n",
-            str(workdir),
-            "-a",
-            f"127.0.0.1:{port}",
-            "-T",
-            "none",  # no management port: nothing listens but the HTTP one
-            "-f",
-            str(vcl),
-            "-s",
-            "malloc,256m",
-        ],
-    )
+    proc = procs.start("varnishd", varnish_command(tmp, port, backend_port, "malloc,256m"))
     procs.wait_until_up("varnishd", proc, f"http://127.0.0.1:{port}/")
-    return proc, workdir, origin
+    return proc, tmp / "varnish", DEPLOY_VCL.relative_to(ROOT)
 
 
 def varnish_backend_requests(workdir):
@@ -232,16 +113,3 @@ def start_nginx(procs, tmp, port, html):
     )
     procs.wait_until_up("nginx", proc, f"http://127.0.0.1:{port}/")
     return proc
-
-
-def worker_rss_mb(master_pid):
-    """Resident memory of each child of the gunicorn master, in MB."""
-    sizes = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-        except (OSError, ValueError):
-            continue  # the process ended while we looked
-        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
-            sizes[int(status.parent.name)] = int(fields["VmRSS"].split()[0]) / 1024
-    return sizes

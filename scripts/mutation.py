@@ -77,6 +77,21 @@ def run_one(module, result_file):
         pytest_add_cli_args=pytest_args,
         pytest_add_cli_args_test_selection=MODULES[module],
     )
+    import mutmut.__main__
+    from mutmut.mutation import file_mutation
+
+    # Modules under site/ are imported as tpmsite.… (manage.py and pytest put site/ on the
+    # path), but mutmut names each mutant after its file's path (site.tpmsite.…), dropping
+    # only a "src." prefix; with the names apart, no test would ever reach those mutants.
+    named_after_path = file_mutation.get_mutant_name
+
+    def named_as_imported(relative_source_path, function_name):
+        path = Path(relative_source_path)
+        if path.parts[:1] == ("site",):
+            path = Path(*path.parts[1:])
+        return named_after_path(path, function_name)
+
+    file_mutation.get_mutant_name = mutmut.__main__.get_mutant_name = named_as_imported
     from mutmut.__main__ import run
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.mutation.diff_apply import get_diff_for_mutant

@@ -12,16 +12,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM_ARGS as ARGS  # noqa: E402 - the browser tests' switches
+
 BASE = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-OUT = Path(__file__).resolve().parent.parent / "docs"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+OUT = ROOT / "docs"
 
 
 def main():

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.servers import rss_mb  # noqa: E402
 from tests.stack import Stack, request  # noqa: E402
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "300"))
@@ -30,13 +31,6 @@ CONNECTIONS = int(os.environ.get("SOAK_CONNECTIONS", "64"))
 PUBLISH_EVERY = float(os.environ.get("SOAK_PUBLISH_EVERY", "3"))
 PATHS = ["/", "/comparison/", "/api/v3/comparison/", "/overview/", "/comparison/infographic/"]
 MARKER = re.compile(r"\[soak (\d+)\]")
-
-
-def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def markers_in_rows(path, body):

@@ -1,11 +1,9 @@
-import os
 from dataclasses import dataclass, field
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
 from django.test import Client
-from playwright.sync_api import sync_playwright
 from pytest_django.plugin import blocking_manager_key
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -112,18 +110,6 @@ def moderator_client(moderator):
     return logged_in(moderator)
 
 
-@pytest.fixture(scope="session")
-def chromium_path():
-    """Debian's Chromium; the browser tests skip without it, except in CI where that fails."""
-    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    if not os.path.exists(path):
-        message = f"Chromium not found at {path} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; CI must run the browser tests.")
-        pytest.skip(message)
-    return path
-
-
 def soup(client, url, status=200):
     """GET ``url``, check the status, and return the page parsed as a reader would see it."""
     from bs4 import BeautifulSoup
@@ -151,35 +137,6 @@ def edit_form_data(client, page, body=None, streams=None):
         for key, value in nested_form_data({name: streamfield(blocks)}).items():
             data[key] = value
     return data
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (building pages) are still synchronous, so Django's async guard is relaxed here.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        # Leaving it set would leak into later tests (and check --deploy rejects it).
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def make_migration_data():

@@ -7,12 +7,12 @@ when the suite runs on PostgreSQL) and its own Redis database, loaded with the s
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -21,11 +21,48 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
-from tests.servers import free_port
+from tests.servers import Processes, child_pids, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REDIS_DB = 13  # apart from the suite's own (CI uses 15) and the benchmark's (14)
+DEPLOY_VCL = ROOT / "deploy" / "varnish.vcl"
+PORT_LINE = re.compile(r'(\.port\s*=\s*")\d+(")')
+
+
+def gunicorn_command(port, workers):
+    """The production app server as deployed, on 127.0.0.1:``port``."""
+    return [
+        BIN / "gunicorn",
+        *("--pythonpath", "site", "tpmsite.wsgi"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", workers),
+        # gunicorn 27's control socket defaults to one path per user (~/.gunicorn), which
+        # another gunicorn on this machine (`make serve`) would be using.
+        "--no-control-socket",
+    ]
+
+
+def write_vcl(workdir, backend_port):
+    """deploy/varnish.vcl pointed at ``backend_port``, written into ``workdir``."""
+    text, replaced = PORT_LINE.subn(rf"\g<1>{backend_port}\g<2>", DEPLOY_VCL.read_text())
+    if not replaced:
+        raise RuntimeError(f'{DEPLOY_VCL}: no `.port = "NNNN";` line to repoint')
+    path = Path(workdir) / "varnish.vcl"
+    path.write_text(text)
+    # varnishd compiles the VCL as its own unprivileged user.
+    Path(workdir).chmod(0o755)
+    path.chmod(0o644)
+    return path
+
+
+def varnish_command(workdir, port, backend_port, storage="malloc,64m"):
+    """varnishd in the foreground on 127.0.0.1:``port`` with no management port, its working
+    directory ``workdir``/varnish (for varnishstat -n)."""
+    return [
+        shutil.which("varnishd") or "/usr/sbin/varnishd",
+        *("-F", "-n", Path(workdir) / "varnish", "-a", f"127.0.0.1:{port}", "-T", "none"),
+        *("-f", write_vcl(workdir, backend_port), "-s", storage),
+    ]
 
 
 def redis_up():
@@ -49,20 +86,6 @@ def require_services():
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback test URL
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up in {timeout} s") from None
-            time.sleep(0.2)
 
 
 class Response:
@@ -93,7 +116,7 @@ class Stack:
         self, workdir, database_url=None, redis_url=None, apps=2, workers=1, varnish=True
     ):
         self.workdir = Path(workdir)
-        self.processes = []
+        self.procs = Processes(self.workdir)
         self.apps, self.workers, self.varnish = apps, workers, varnish
         self.varnish_port = free_port()
         if database_url:
@@ -143,15 +166,18 @@ class Stack:
         )
 
     def manage(self, *args, **kwargs):
-        return subprocess.run(
+        done = subprocess.run(
             [BIN / "python", "manage.py", *args],
             cwd=ROOT,
             env=self.env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
             **kwargs,
-        ).stdout
+        )
+        if done.returncode:  # say why: a bare CalledProcessError hides the traceback
+            raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
 
     def shell(self, code):
         """Run Python in a fresh process with the stack's settings; returns what it prints."""
@@ -159,15 +185,19 @@ class Stack:
 
     def start(self):
         self.flush_redis()
-        self.manage("migrate", "--noinput")
-        self.manage("load_module")
-        self.manage("collectstatic", "--noinput", "-v0")
+        # migrate, load_module and collectstatic in one Django start-up
+        self.manage("prepare_site", "--collectstatic", "--no-admin", "-v0")
         self.app_ports = [free_port() for _ in range(self.apps)]
-        self.gunicorns = [self.spawn(*self.gunicorn(port)) for port in self.app_ports]
+        self.gunicorns = [
+            self.spawn(f"gunicorn-{i}", gunicorn_command(port, self.workers))
+            for i, port in enumerate(self.app_ports)
+        ]
         if self.varnish:
-            self.start_varnish()
-        for base in self.app_urls + ([self.varnish_url] if self.varnish else []):
-            wait_for(base + "/healthz")
+            command = varnish_command(self.workdir, self.varnish_port, self.app_ports[0])
+            self.spawn("varnishd", command)
+        for name, proc, _ in self.procs.running:
+            base = f"http://127.0.0.1:{self.port_of[name]}"
+            self.procs.wait_until_up(name, proc, base + "/healthz", timeout=30, ok=None)
         self.token = self.shell(
             "from django.contrib.auth import get_user_model; from wagtail.models import APIToken;"
             "u = get_user_model().objects.create_superuser('stack', 's@example.com', 'x');"
@@ -175,47 +205,23 @@ class Stack:
         )
         return self
 
-    def gunicorn(self, port):
-        address = f"127.0.0.1:{port}"
-        options = ["--bind", address, "--workers", self.workers, "--no-control-socket"]
-        return BIN / "gunicorn", "--pythonpath", "site", "tpmsite.wsgi", *options
-
-    def start_varnish(self):
-        vcl = self.workdir / "varnish.vcl"
-        source = (ROOT / "deploy" / "varnish.vcl").read_text()
-        vcl.write_text(source.replace('.port = "8000";', f'.port = "{self.app_ports[0]}";'))
-        # varnishd compiles the VCL as its own unprivileged user.
-        self.workdir.chmod(0o755)
-        vcl.chmod(0o644)
-        address = f"127.0.0.1:{self.varnish_port}"
-        workdir = self.workdir / "varnish"
-        self.spawn("varnishd", "-F", "-n", workdir, "-a", address, "-f", vcl, "-s", "malloc,64m")
-
     def flush_redis(self):
         subprocess.run(["redis-cli", "-u", self.redis_url, "flushdb"], capture_output=True)
 
-    def spawn(self, *command):
-        log = open(self.workdir / f"{len(self.processes)}.log", "wb")  # noqa: SIM115 - kept open for the process
-        command = [str(c) for c in command]
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        self.processes.append(process)
-        return process
+    def spawn(self, name, command):
+        return self.procs.start(name, command, cwd=ROOT, env=self.env)
+
+    @property
+    def port_of(self):
+        names = {f"gunicorn-{i}": port for i, port in enumerate(self.app_ports)}
+        return {**names, "varnishd": self.varnish_port}
 
     def worker_pids(self, app=0):
         """The gunicorn workers of one app server (children of its master)."""
-        master = self.gunicorns[app].pid
-        return [
-            int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        ]
+        return child_pids(self.gunicorns[app].pid)
 
     def stop(self):
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        self.procs.stop_all()
         self.flush_redis()
         self.drop_database()
 

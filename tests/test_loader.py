@@ -209,3 +209,18 @@ def test_without_variables_a_generated_password_is_printed_once(monkeypatch, cap
     call_command("ensure_admin")
     assert password not in capsys.readouterr().out
     assert get_user_model().objects.count() == 1
+
+
+def test_prepare_site_migrates_loads_and_makes_the_admin_in_one_command(monkeypatch, capsys):
+    """`make run`'s one start-up: the same work as migrate, load_module and ensure_admin."""
+    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
+    call_command("prepare_site", verbosity=1)
+    first = capsys.readouterr().out
+    assert "No migrations to apply" in first and "Loaded the module" in first
+    assert "password: " in first
+    assert ModulePage.objects.get().live and get_user_model().objects.get().is_superuser
+    pages = Page.objects.count()
+    call_command("prepare_site", "--no-admin", verbosity=1)
+    second = capsys.readouterr().out
+    assert "nothing changed" in second and "account" not in second
+    assert Page.objects.count() == pages and get_user_model().objects.count() == 1
