@@ -106,8 +106,8 @@ class PageCacheMiddleware:
             key = entry_key(request)
         except DisallowedHost:  # CommonMiddleware answers it with a 400
             return self.get_response(request)
-        local = invalidations(caches["default"])
-        if local is None:  # a cache of this process only (development, tests)
+        local = invalidations(caches["default"]) if settings.PAGE_CACHE_WORKER_MEMORY else None
+        if local is None:  # one round trip to the shared cache (or a cache of this process)
             found = cache.get_many([GENERATION_KEY, key])
             generation, entry = found.get(GENERATION_KEY, 0), found.get(key)
         else:

@@ -1,89 +1,45 @@
-"""Django's Redis cache made fit for the page cache (site/tpmsite/ops/cache.py).
+"""The shared cache in Redis, through django-redis, made fit for the page cache
+(site/tpmsite/ops/cache.py).
 
-- ``FailSafeRedisCache``: Redis being away is a cache miss, logged, never an error page; the
-  database can answer everything the cache would (Wagtail keeps site root paths in the cache,
-  so without this every page would fail with Redis).
-- ``ReusingRedisCacheClient``: Django makes a new redis.Redis object for every cache call,
-  which costs about as much as serving a static file; one per pool is enough (thread-safe).
+Redis being away is a cache miss, logged, never an error page: the settings give django-redis
+``IGNORE_EXCEPTIONS`` and ``DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS`` (Wagtail keeps site root
+paths in the cache, so without this every page would fail with Redis).
+
+- ``RedisCache``: django-redis's cache, except that ``clear()`` keeps to its KEY_PREFIX.
 - ``Invalidations``: each worker's view of the page-cache generation, kept current by a
   Redis pub/sub subscription read on each request, so a cached page can be served from the
   worker's own memory without a Redis round trip yet never after a publish.
 """
 
 import contextlib
-import functools
 import logging
 import threading
 import time
 from collections import OrderedDict
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django_redis.cache import RedisCache as DjangoRedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if (client := clients.get(id(pool))) is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
-class FailSafeRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
-
-    def redis(self):
-        """The underlying redis.Redis client (for pub/sub)."""
-        return self._cache.get_client(write=True)
+class RedisCache(DjangoRedisCache):
+    """django-redis 7.0.0's cache with one change: ``clear()`` deletes only the keys under
+    this cache's KEY_PREFIX. django-redis's clear() is FLUSHDB whatever the prefix, which
+    would empty the cache of every site (or parallel test worker, settings/test.py) sharing
+    the Redis database; its own ``delete_pattern`` does the prefix-only delete (SCAN, not
+    KEYS) and, like every call here, is a logged no-op when Redis is away."""
 
     def clear(self):
-        """Empty the cache, and this worker's copies of it (its generation is re-read).
-
-        Django's clear() flushes the whole Redis database; with a KEY_PREFIX only keys under
-        it go, so sites (or parallel test workers) can share one database."""
         if (local := self.__dict__.get("_invalidations")) is not None:
             local.forget()
         if not self.key_prefix:
             return super().clear()
-        client = self.redis()
-        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
-        for start in range(0, len(keys), 1000):
-            client.delete(*keys[start : start + 1000])
-        return bool(keys)
+        return self.delete_pattern("*", itersize=1000)
 
-
-def _fail_safe(name, fallback):
-    method = FailSafeRedisCache.__dict__.get(name) or getattr(RedisCache, name)
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except RedisError:
-            logger.warning("Cache unavailable for %s; carrying on without it", name, exc_info=True)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
-
-    setattr(FailSafeRedisCache, name, wrapper)
-
-
-for _name, _fallback in {
-    "get": lambda key, default=None, version=None: default,
-    "get_many": {},
-    "has_key": False,
-    "add": False,
-    "set": None,
-    "set_many": [],
-    "touch": False,
-    "delete": False,
-    "delete_many": None,
-    "clear": None,
-}.items():
-    _fail_safe(_name, _fallback)
+    def redis(self):
+        """The underlying redis.Redis client (for pub/sub), from django-redis's client API."""
+        return self.client.get_client(write=True)
 
 
 class Invalidations:
@@ -142,9 +98,9 @@ class Invalidations:
         if value is None:
             # Gone (Redis restarted): start from a value never used before, so pages kept
             # under an old generation can never match a new one.
-            self.cache.add(self.key, time.time_ns(), timeout=None)
+            self.cache.add(self.key, fresh_generation(), timeout=None)
             value = self.cache.get(self.key)
-        self.generation = value
+        self.generation = value  # None (nothing served from memory) if Redis went away
         self.checked_at = time.monotonic()
 
     def _reset(self):
@@ -179,7 +135,7 @@ class Invalidations:
 
 def invalidations(cache):
     """The worker's Invalidations for a Redis cache; None for other caches (one process)."""
-    if not isinstance(cache, FailSafeRedisCache):
+    if not isinstance(cache, RedisCache):
         return None
     if (found := cache.__dict__.get("_invalidations")) is None:
         key, channel = GENERATION_KEY, cache.make_key("pages:changed")
@@ -190,15 +146,22 @@ def invalidations(cache):
 GENERATION_KEY = "pages:generation"
 
 
+def fresh_generation():
+    """A first generation never used before: the time in microseconds. Not nanoseconds:
+    django-redis increments in a Lua script, whose numbers are doubles, so a count above
+    2**53 (nanoseconds since 1970 are ~1.8e18) would come back rounded."""
+    return time.time_ns() // 1000
+
+
 def bump_generation(cache):
     """Make every cached page stale, in every worker (see Invalidations)."""
     try:
         try:
             value = cache.incr(GENERATION_KEY)
         except ValueError:  # not there yet (first change, or Redis restarted): start fresh
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
             value = cache.incr(GENERATION_KEY)
-        if isinstance(cache, FailSafeRedisCache):
+        if isinstance(cache, RedisCache):
             cache.redis().publish(cache.make_key("pages:changed"), value)
     except Exception:
         logger.exception("Could not invalidate the page cache")

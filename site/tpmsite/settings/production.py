@@ -33,12 +33,17 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            # Django's Redis cache, but an outage is a miss (logged), not an error page.
-            "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
+            # django-redis (clear() kept to the prefix); an outage is a miss, logged
+            # (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS in base.py), not an error page.
+            "BACKEND": "tpmsite.ops.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "tpm",
-            # An unreachable Redis must cost a request little, not hang it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # An unreachable Redis must cost a request little, not hang it.
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
     # Shared by every app server, so whole pages can be cached (site/tpmsite/ops/cache.py).

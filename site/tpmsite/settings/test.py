@@ -22,9 +22,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # (pytest-xdist) share that Redis: each keeps its keys and invalidation channel apart.
 CACHES = {
     "default": {
-        "BACKEND": "tpmsite.ops.redis_cache.FailSafeRedisCache",
+        "BACKEND": "tpmsite.ops.redis_cache.RedisCache",
         "LOCATION": REDIS,
         "KEY_PREFIX": os.environ.get("PYTEST_XDIST_WORKER", ""),
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True},
     }
     if (REDIS := os.environ.get("REDIS_URL"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
