@@ -7,8 +7,7 @@ import logging
 import pytest
 from django.core.cache import caches
 from django.db import connection
-from tpmsite.ops.cache import connect_signals, content_changed, full_url
-from tpmsite.ops.redis_cache import GENERATION_KEY
+from tpmsite.ops.cache import GENERATION_KEY, connect_signals, content_changed, full_url
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import PageViewRestriction, Site
 

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Max
 from tpmsite.ops.backup import BackupError, backup, cleared_models
-from tpmsite.ops.redis_cache import GENERATION_KEY
+from tpmsite.ops.cache import GENERATION_KEY
 from tpmsite.ops.restore import restore
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model

@@ -7,18 +7,20 @@ statements, and lessons link their neighbours by title. So any publish, unpublis
 delete or privacy change invalidates the whole site rather than guessing at dependencies:
 
 - in the response cache by bumping a *generation* number that is part of every entry, kept
-  in Redis and announced on a Redis channel, so every app server sees the change at once
-  (site/tpmsite/ops/redis_cache.py);
+  in the shared cache next to the pages, so every app server sees the change at once;
 - in the HTTP cache by purging every live page's URLs and the API read endpoints.
 
 Why not Django's CacheMiddleware: its entries cannot be invalidated by content (only by
-expiry), and each hit takes two cache round trips. Here a hit is served from the worker's
-memory once the worker has seen the page under the current generation, and from Redis
-otherwise, so a cached page costs about what a static file does.
+expiry), and each hit takes two cache round trips. Here a hit is one round trip (the
+generation and the page in one MGET), which keeps a cached page at 70 % or more of a
+static file's throughput except under the heaviest load. Each worker once also kept pages
+in its own memory, kept current by Redis pub/sub; measured through django-redis it no
+longer earned its complexity (docs/benchmarks.md, "The per-worker page memory").
 """
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -31,9 +33,9 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from tpmsite.ops.redis_cache import GENERATION_KEY, bump_generation, invalidations
-
 logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
 
 # Never cached at either layer: the admin, previews, health checks, document downloads
 # (which check permissions) and Wagtail's password form.
@@ -106,37 +108,18 @@ class PageCacheMiddleware:
             key = entry_key(request)
         except DisallowedHost:  # CommonMiddleware answers it with a 400
             return self.get_response(request)
-        local = invalidations(caches["default"]) if settings.PAGE_CACHE_WORKER_MEMORY else None
-        if local is None:  # one round trip to the shared cache (or a cache of this process)
-            found = cache.get_many([GENERATION_KEY, key])
-            generation, entry = found.get(GENERATION_KEY, 0), found.get(key)
-        else:
-            # Rendered under the generation current when the request *started*: a publish
-            # during the render makes this entry stale at once instead of keeping old content.
-            generation = local.current()
-            if generation is None:  # Redis is away: nothing can be checked or kept
-                return self.uncached(request)
-            if entry := local.page(key, generation):
-                return self.rebuild(entry)
-            entry = cache.get(key)
+        # Rendered under the generation current when the request *started*: a publish during
+        # the render makes this entry stale at once instead of keeping old content. Redis
+        # away: no generation, no entry, and the set below is a no-op (nothing is kept).
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, entry = found.get(GENERATION_KEY, 0), found.get(key)
         if entry and entry[0] == generation:
-            if local:
-                local.keep(key, entry, ttl)
             return self.rebuild(entry)
         response = self.get_response(request)
         if is_shareable_response(request, response):
             patch_cache_control(response, public=True, max_age=0, s_maxage=ttl)
             headers = [(h, v) for h, v in response.items() if h.lower() not in PER_RESPONSE]
-            entry = (generation, headers, response.content)
-            cache.set(key, entry, ttl)
-            if local:
-                local.keep(key, entry, ttl)
-            response["X-Page-Cache"] = "miss"
-        return response
-
-    def uncached(self, request):
-        response = self.get_response(request)
-        if is_shareable_response(request, response):
+            cache.set(key, (generation, headers, response.content), ttl)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -146,6 +129,27 @@ class PageCacheMiddleware:
         response = HttpResponse(content, headers=dict(headers))
         response["X-Page-Cache"] = "hit"
         return response
+
+
+def fresh_generation():
+    """A first generation never used before: the time in microseconds. Not nanoseconds:
+    django-redis increments in a Lua script, whose numbers are doubles, so a count above
+    2**53 (nanoseconds since 1970 are ~1.8e18) would come back rounded."""
+    return time.time_ns() // 1000
+
+
+def bump_generation(cache):
+    """Make every cached page stale, for every app server sharing the cache. After Redis
+    lost everything the count starts again from a value never used before, so no page kept
+    before can match."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not there yet (first change, or Redis restarted): start fresh
+            cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
+            cache.incr(GENERATION_KEY)
+    except Exception:
+        logger.exception("Could not invalidate the page cache")
 
 
 def full_url(url_path):

@@ -182,9 +182,6 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # every process shares the cache, so it is off unless a shared cache is configured
 # (production with REDIS_URL).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
-# Whether each worker also keeps the pages it served in its own memory, kept current by Redis
-# pub/sub (site/tpmsite/ops/redis_cache.py); off, every hit is one Redis round trip.
-PAGE_CACHE_WORKER_MEMORY = os.environ.get("PAGE_CACHE_WORKER_MEMORY", "true").lower() != "false"
 # django-redis (production and settings/test.py with REDIS_URL): Redis away is a miss, logged.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
