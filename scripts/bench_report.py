@@ -159,7 +159,7 @@ WHY = """\
   stack is most of it. Measured in a bare interpreter: django-ninja with pydantic (Wagtail's
   API v3) +30 MB, Django REST framework (API v2, with the `requests`, YAML and Pygments
   modules it pulls in) +19 MB, Pillow with pillow-heif +7 MB, on top of Django and Wagtail.
-  Serving adds a few MB (the per-worker page memory holds at most 128 pages). The reference
+  Serving adds a few MB. The reference
   bakerydemo worker (~99 MB) has no API v3. Meeting 120 MB would mean dropping an API.
 - **Uncached module page.** Timed piece by piece at 6 × 2 on PostgreSQL (median of 15, the
   whole request 28 ms): Wagtail's serving around the page (site and route lookup, middleware)
