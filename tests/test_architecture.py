@@ -165,31 +165,23 @@ def test_a_cycle_through_a_function_level_import_is_named_with_its_lines(tmp_pat
     assert "pkg/b.py:5 (pkg.b -> pkg.a)" in message
 
 
-def test_the_platform_never_imports_the_learning_module():
+@pytest.mark.parametrize(
+    "lower, upper",
+    [
+        ("tpmsite", "roles"),  # the platform never imports the learning module
+        ("roles.comparison", "roles.models"),  # the comparison is built from pages given to it
+    ],
+)
+def test_a_lower_layer_never_reaches_an_upper_one(lower, upper):
     offending = [
         path
         for name in GRAPH
-        if in_package("tpmsite")(name)
-        for path in [find_path(GRAPH, name, in_package("roles"))]
+        if in_package(lower)(name)
+        for path in [find_path(GRAPH, name, in_package(upper))]
         if path
     ]
     if offending:
-        pytest.fail("tpmsite reaches roles:\n    " + "\n\n    ".join(map(describe, offending)))
-
-
-def test_the_comparison_is_built_without_the_page_models():
-    offending = [
-        path
-        for name in GRAPH
-        if in_package("roles.comparison")(name)
-        for path in [find_path(GRAPH, name, in_package("roles.models"))]
-        if path
-    ]
-    if offending:
-        pytest.fail(
-            "roles.comparison reaches roles.models:\n    "
-            + "\n\n    ".join(map(describe, offending))
-        )
+        pytest.fail(f"{lower} reaches {upper}:\n    " + "\n\n    ".join(map(describe, offending)))
 
 
 def test_no_import_cycles():
