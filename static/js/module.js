@@ -31,6 +31,14 @@
     save(progress);
   }
 
+  /* The one place progress is read and written; checks.js and completion.js (loaded after
+     this file) use it. Stored under KEY as JSON:
+       { lessons: { "<lesson page id>": { read: true, checked: true } },
+         last: "<lesson page id>",
+         final: { score: 9, total: 10, percent: 90, passed: true, date: "YYYY-MM-DD" } }
+     Nothing here is ever sent to the server. */
+  window.TPMProgress = { load: load, save: save, mark: mark };
+
   // A lesson page: opening it counts as read.
   var lesson = document.querySelector("[data-lesson-id]");
   if (lesson && lesson.getAttribute("data-lesson-number")) {

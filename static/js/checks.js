@@ -1,0 +1,2 @@
+/* Knowledge checks and shuffled options (practice). Loaded after module.js; progress goes
+   through window.TPMProgress. */
