@@ -65,6 +65,114 @@ def test_a_tie_names_every_tied_role(client, module):
     heading = html.select_one(".assessment-result h2").get_text()
     assert status == 200
     assert heading == f"A tie: {module.roles[0].title} and {module.roles[1].title}"
+    assert "Your answers fit both roles equally" in html.select_one(".assessment-result").text
+    assert "comes first" not in html.text  # a tie is not a ranking
+
+
+def distinct_answers_assessment(module):
+    """Three questions whose answers all have their own words, so a reason can be told
+    apart from every other answer. Points: (program, project)."""
+    program, project = module.roles
+
+    def answer(text, program_points, project_points):
+        weights = [(program, program_points), (project, project_points)]
+        return {
+            "text": text,
+            "weights": [{"role": r.pk, "points": p} for r, p in weights if p],
+        }
+
+    questions = [
+        (
+            "How far ahead do you look?",
+            [answer("I like long-term strategy", 2, 0), answer("I like shipping one thing", 0, 2)],
+        ),
+        (
+            "Who do you work with?",
+            [answer("Many teams at once", 1, 1), answer("One team, closely", 0, 3)],
+        ),
+        ("What do you keep?", [answer("Roadmaps", 3, 0), answer("Checklists", 0, 2)]),
+    ]
+    return factories.SelfAssessmentPageFactory(
+        parent=module.home,
+        slug="quiz-words",
+        questions=[
+            {"type": "question", "value": {"text": text, "answers": answers}}
+            for text, answers in questions
+        ],
+    )
+
+
+def reasons(section):
+    return [li.get_text() for li in section.select(".assessment-why__reasons li")]
+
+
+def test_why_names_exactly_the_chosen_answers_that_gave_the_winner_points(client, module):
+    program, project = module.roles
+    assessment = distinct_answers_assessment(module)
+    # Strategy (+2 program), one team (+3 project), roadmaps (+3 program): 5 to 3.
+    status, html = take(client, assessment, answers_for(assessment, [0, 1, 0]))
+    assert status == 200
+    assert html.h2.get_text() == f"Your best match: {program.title}"
+    (why,) = html.select(".assessment-why")
+    assert why.h3.get_text() == f"Why {program.title}"
+    assert reasons(why) == [
+        f"You chose “I like long-term strategy” (+2 {program.title})",
+        f"You chose “Roadmaps” (+3 {program.title})",
+    ]
+    # Chosen but for the other role, and not chosen at all: neither is a reason.
+    assert "One team, closely" not in why.select_one(".assessment-why__reasons").text
+    for unchosen in ["I like shipping one thing", "Many teams at once", "Checklists"]:
+        assert unchosen not in html.select_one(".assessment-result").text
+        assert unchosen in html.select_one("form.assessment").text  # still offered below
+    # The role's comparison column stays, as labelled context.
+    assert why.h4.get_text() == f"How the comparison describes the {program.title} role"
+    assert f"{program.title} on aspect 0" in why.select_one("dl.statements").text
+
+
+def test_a_tie_explains_both_roles_with_their_own_reasons_and_links(client, module):
+    program, project = module.roles
+    assessment = distinct_answers_assessment(module)
+    # Strategy (+2 program), many teams (+1 each), checklists (+2 project): 3 to 3.
+    status, html = take(client, assessment, answers_for(assessment, [0, 0, 1]))
+    result = html.select_one(".assessment-result")
+    assert status == 200
+    assert result.h2.get_text() == f"A tie: {program.title} and {project.title}"
+    assert "Your answers fit both roles equally." in result.text
+    first, second = result.select(".assessment-why")
+    assert first.h3.get_text() == f"Why {program.title}"
+    assert reasons(first) == [
+        f"You chose “I like long-term strategy” (+2 {program.title})",
+        f"You chose “Many teams at once” (+1 {program.title})",
+    ]
+    assert second.h3.get_text() == f"Why {project.title}"
+    assert reasons(second) == [
+        f"You chose “Many teams at once” (+1 {project.title})",
+        f"You chose “Checklists” (+2 {project.title})",
+    ]
+    for section, role, path in [
+        (first, program, module.careers[0]),
+        (second, project, module.careers[1]),
+    ]:
+        assert section.find("a", href=role.url, string=f"Read about the {role.title} role")
+        assert section.find("a", href=path.url, string=f"See the {role.title} career path")
+
+
+def test_answers_keep_the_editors_order_without_javascript(client, module):
+    assessment = distinct_answers_assessment(module)
+    status, html = take(client, assessment, {})
+    assert status == 200
+    containers = html.select("fieldset.assessment__question [data-shuffle]")
+    assert len(containers) == 3  # one per question, for checks.js to shuffle
+    labels = [[label.get_text() for label in c.select("label")] for c in containers]
+    assert labels == [
+        ["I like long-term strategy", "I like shipping one thing"],
+        ["Many teams at once", "One team, closely"],
+        ["Roadmaps", "Checklists"],
+    ]
+    # Each radio is a direct child's, so shuffling the children moves label and radio together.
+    for container in containers:
+        for child in container.find_all(recursive=False):
+            assert child.select_one("input[type=radio]") and child.select_one("label")
 
 
 def test_a_tie_keeps_the_tables_order_not_the_order_roles_were_created_in(client, module):

@@ -103,20 +103,27 @@ class SelfAssessmentPage(ModuleBasePage):
         return choices, form.messages()
 
     def score(self, choices):
-        """Points per published role, best first (ties keep tree order)."""
+        """Points per published role, best first (ties keep tree order), and for each best
+        role the reader's own answers that gave it points: the reasons the result names."""
         comparison = current_comparison()
         points = {role.pk: 0 for role in comparison.roles}
+        reasons = {role.pk: [] for role in comparison.roles}
         for question in self.questions:
             answer = question.value["answers"][choices[question.id]]
             for weight in answer["weights"]:
                 role = weight["role"]
-                if role is not None and role.pk in points:
-                    points[role.pk] += weight["points"] or 0
+                if role is not None and role.pk in points and weight["points"]:
+                    points[role.pk] += weight["points"]
+                    reasons[role.pk].append((answer["text"], weight["points"]))
         ranked = sorted(comparison.roles, key=lambda role: -points[role.pk])
-        best = [r for r in ranked if ranked and points[r.pk] == points[ranked[0].pk]]
+        best = [r for r in ranked if points[r.pk] == points[ranked[0].pk]] if ranked else []
         return {
             "scores": [(role, points[role.pk]) for role in ranked],
             "best": best[0] if best else None,
             "tied": best if len(best) > 1 else [],
-            "why": comparison.column(best[0]) if best else [],
+            # Every best role is explained the same way, one or several (a tie).
+            "winners": [
+                {"role": role, "reasons": reasons[role.pk], "column": comparison.column(role)}
+                for role in best
+            ],
         }
