@@ -127,6 +127,7 @@ def module_bundle(request):
                         "title": step.title,
                         "description": step.description,
                         "role_id": step.role_id if step.role_id in role_ids else None,
+                        "alternative": step.alternative,
                     }
                     for step in path.steps.all()
                 ],

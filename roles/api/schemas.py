@@ -138,6 +138,7 @@ class CareerStepOut(Out):
     title: str
     description: str
     role_id: int | None
+    alternative: bool  # taken instead of the step before it, not after it
 
 
 class CareerPathOut(Out):

@@ -119,6 +119,7 @@ class Loader:
                     title=step["title"],
                     description=step.get("description", ""),
                     role=roles[step["role"]] if step.get("role") else None,
+                    alternative=step.get("alternative", False),
                     sort_order=i,
                 )
                 for i, step in enumerate(item["steps"])

@@ -1,4 +1,4 @@
-"""Career paths: where each role can lead, as ordered steps."""
+"""Career paths: where each role can lead, as ordered steps, some of them alternatives."""
 
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -67,8 +67,26 @@ class CareerPathPage(ModuleBasePage):
             {self.role_id, *(step.role_id for step in steps)} - {None}
         )
         context["steps"] = [(step, roles.get(step.role_id)) for step in steps]
+        context["step_groups"] = step_groups(context["steps"])
         context["role"] = roles.get(self.role_id)
         return context
+
+
+def step_groups(steps):
+    """Consecutive (step, role) pairs grouped as the page numbers them: a step and the
+    alternatives after it are one group, a fork of "either ... or ..." branches.
+
+    A first step marked as an alternative has nothing to be an alternative to, so it starts a
+    group like any other step: an editor reordering steps is never stopped by a save error,
+    and the page still reads in order.
+    """
+    groups = []
+    for step, role in steps:
+        if step.alternative and groups:
+            groups[-1].append((step, role))
+        else:
+            groups.append([(step, role)])
+    return groups
 
 
 class CareerStep(Orderable):
@@ -85,12 +103,26 @@ class CareerStep(Orderable):
         related_name="+",
         help_text="Optional: link this step to a role page.",
     )
+    alternative = models.BooleanField(
+        "Or: an alternative to the step above",
+        default=False,
+        help_text=(
+            "Tick when a person takes this step instead of the one above, not after it: the "
+            'page shows them side by side as "either ... or ...". Ignored on the first step.'
+        ),
+    )
 
-    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("role")]
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("role"),
+        FieldPanel("alternative"),
+    ]
     api_fields = [
         APIField("title", writable=True),
         APIField("description", writable=True),
         APIField("role", writable=True),
+        APIField("alternative", writable=True),
     ]
 
     def __str__(self):

@@ -114,7 +114,8 @@ class AspectStatementFactory(factory.django.DjangoModelFactory):
 
 
 class CareerPathPageFactory(BasePageFactory):
-    """``steps=[("Title", role_or_None), ...]`` sets the ordered steps."""
+    """``steps=[("Title", role_or_None), ...]`` sets the ordered steps; a third item True
+    makes that step an alternative to the one before it."""
 
     title = factory.Sequence(lambda n: f"Career path {n}")
     intro = "<p>Where this role leads.</p>"
@@ -131,8 +132,14 @@ class CareerPathPageFactory(BasePageFactory):
     @factory.post_generation
     def steps(obj, create, extracted, **kwargs):
         obj.steps = [
-            models.CareerStep(title=title, description=f"About {title}.", role=role, sort_order=i)
-            for i, (title, role) in enumerate(extracted or [("Next step", None)])
+            models.CareerStep(
+                title=title,
+                description=f"About {title}.",
+                role=role,
+                alternative=bool(alternative and alternative[0]),
+                sort_order=i,
+            )
+            for i, (title, role, *alternative) in enumerate(extracted or [("Next step", None)])
         ]
         return ROWS_SET
 
