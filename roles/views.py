@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from tpmsite.ops.search import passages, prefetch_searchable, searchable_text
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
@@ -10,7 +11,13 @@ from roles.models import AspectPage, CareerPathPage, LessonPage, RolePage
 from roles.visibility import visible, visible_for_search
 
 MAX_QUERY = 200  # characters; longer queries are cut, not rejected
-SEARCHED_TYPES = (LessonPage, RolePage, AspectPage, CareerPathPage)
+# What each result is called, in the words of the module (not the models' "role page").
+SEARCHED_TYPES = {
+    LessonPage: "Lesson",
+    RolePage: "Role",
+    AspectPage: "Aspect",
+    CareerPathPage: "Career path",
+}
 PER_PAGE = 10
 
 
@@ -18,15 +25,27 @@ PER_PAGE = 10
 def search(request):
     """Wagtail search over lessons, roles, aspects and career paths, published pages only."""
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
-    results = page = None
+    page = None
+    rows = []
     if query:
         pages = visible_for_search(Page.objects.type(*SEARCHED_TYPES)).specific()
-        results = pages.search(query)
-        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(pages.search(query), PER_PAGE).get_page(request.GET.get("page"))
+        found = list(page)
+        prefetch_searchable(found)
+        marked = passages([searchable_text(result) for result in found], query)
+        rows = [
+            (result, SEARCHED_TYPES.get(type(result), ""), passage)
+            for result, passage in zip(found, marked, strict=True)
+        ]
     return render(
         request,
         "roles/search.html",
-        {"query": query, "results": page, "count": page.paginator.count if page else 0},
+        {
+            "query": query,
+            "results": page,
+            "rows": rows,
+            "count": page.paginator.count if page else 0,
+        },
     )
 
 

@@ -2,17 +2,48 @@
 
 from django.db import migrations, models
 
+# Wagtail 8.0.1 (modelsearch 1.3.2) makes its SQLite full-text table with FTS5's default
+# tokenizer, which matches words exactly: "stakeholder" did not find "stakeholders". The same
+# table made with the porter tokenizer matches English word forms, as PostgreSQL's backend
+# does already. Wagtail's triggers fill it by name, so they keep working; the rows are copied
+# back from the index entries. Nothing in Wagtail's query building changes.
+FTS = "wagtailsearch_indexentry_fts"
+CREATE = "CREATE VIRTUAL TABLE {table} USING fts5(autocomplete, body, title{tokenize})"
+COPY = (
+    "INSERT INTO {table} (rowid, title, body, autocomplete) "
+    "SELECT id, title, body, autocomplete FROM wagtailsearch_indexentry"
+)
+
+
+def tokenizer(tokenize):
+    def rebuild(apps, schema_editor):
+        connection = schema_editor.connection
+        if connection.vendor != "sqlite" or FTS not in connection.introspection.table_names():
+            return  # PostgreSQL, or a SQLite without FTS5 (Wagtail then searches without it)
+        schema_editor.execute(f"DROP TABLE {FTS}")
+        schema_editor.execute(CREATE.format(table=FTS, tokenize=tokenize))
+        schema_editor.execute(COPY.format(table=FTS))
+
+    return rebuild
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roles', '0005_self_assessment'),
+        ("roles", "0005_self_assessment"),
+        ("wagtailsearch", "0010_add_text_fields"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='careerstep',
-            name='alternative',
-            field=models.BooleanField(default=False, help_text='Tick when a person takes this step instead of the one above, not after it: the page shows them side by side as "either ... or ...". Ignored on the first step.', verbose_name='Or: an alternative to the step above'),
+            model_name="careerstep",
+            name="alternative",
+            field=models.BooleanField(
+                default=False,
+                help_text='Tick when a person takes this step instead of the one above, not after it: the page shows them side by side as "either ... or ...". Ignored on the first step.',
+                verbose_name="Or: an alternative to the step above",
+            ),
+        ),
+        migrations.RunPython(
+            tokenizer(", tokenize='porter unicode61'"), tokenizer(""), elidable=False
         ),
     ]
