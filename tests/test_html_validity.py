@@ -38,6 +38,9 @@ def vnu():
 def public_pages(client, module):
     """Every published page, then the pages made by queries and form submissions."""
     lesson = factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
+    factories.CareerPathPageFactory(  # a fork: "either ... or ..." branches in one step
+        parent=module.career_index, steps=[("A", None), ("B", None), ("C", None, True)]
+    )
     pages = {p.url: client.get(p.url) for p in Page.objects.live().specific().exclude(depth=1)}
     pages["search"] = client.get("/search/?q=aspect")
     pages["as-of"] = client.get(f"{module.comparison.url}?as_of=2025-03-05")
@@ -51,6 +54,9 @@ def public_pages(client, module):
     answers = {f"q-{q.id}": "0" for q in quiz.questions}
     pages["quiz-result"] = client.get(quiz.url, answers)
     pages["quiz-errors"] = client.get(quiz.url, {"q-unknown": "0"})
+    tie = {f"q-{q.id}": str(n) for n, q in enumerate(quiz.questions)}  # 0, 1, 2: a tie
+    pages["quiz-tie"] = client.get(quiz.url, tie)
+    pages["search-passage"] = client.get("/search/?q=Senior+role")
     return pages
 
 
