@@ -98,3 +98,12 @@ def test_the_api_reads_and_writes_whether_a_step_is_an_alternative(client, modul
         if path["title"] == "Technical Project Manager career path"
     ]
     assert forks == [[False, False, True]]
+
+
+def test_editors_mark_an_alternative_in_the_step_form(admin_client, module):
+    path = module.careers[0]
+    html = soup(admin_client, f"/admin/pages/{path.pk}/edit/")
+    boxes = html.select("input[type=checkbox][name$='-alternative']")
+    assert len(boxes) == len(path.steps.all())  # one per step
+    label = html.find("label", attrs={"for": boxes[0]["id"]})
+    assert label and "Or: an alternative to the step above" in label.get_text()
