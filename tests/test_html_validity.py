@@ -51,6 +51,10 @@ def public_pages(client, module):
     answers = {f"q-{q.id}": "0" for q in quiz.questions}
     pages["quiz-result"] = client.get(quiz.url, answers)
     pages["quiz-errors"] = client.get(quiz.url, {"q-unknown": "0"})
+    final = module.final_check
+    pages["final-summary"] = client.get(final.url + "summary/")
+    pages["final-result"] = client.get(final.url, {f"q-{lesson.pk}-{lesson.body[0].id}": "0"})
+    pages["final-errors"] = client.get(final.url, {"q-unknown": "0"})
     return pages
 
 
