@@ -58,9 +58,7 @@
     var done = completion(lessonItems(".lesson-list [data-lesson-id]"));
     if (done) {
       panel.querySelector("[data-completion-score]").textContent = scoreText(done);
-      var date = panel.querySelector("[data-completion-date]");
-      date.textContent = done.date;
-      date.setAttribute("datetime", done.date);
+      panel.querySelector("[data-completion-date]").textContent = done.date;
       panel.hidden = false;
     }
   }
@@ -71,9 +69,7 @@
   var final = completion(lessonItems("[data-completion-lessons] [data-lesson-id]"));
   if (!final) return;
   summary.querySelector("[data-summary-score]").textContent = scoreText(final);
-  var when = summary.querySelector("[data-summary-date]");
-  when.textContent = final.date;
-  when.setAttribute("datetime", final.date);
+  summary.querySelector("[data-summary-date]").textContent = final.date;
   summary.querySelector("[data-summary-empty]").hidden = true;
   summary.querySelector("[data-summary-complete]").hidden = false;
 

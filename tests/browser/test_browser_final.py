@@ -135,7 +135,9 @@ def test_the_summary_prints_the_typed_name_which_is_never_sent(browser, live_ser
     expect(sheet).to_contain_text("2026-01-02")
     expect(sheet).to_contain_text("Your name stays in this browser")
     page.get_by_label("Your name, for the printout (optional)").fill("Zanzibar Quokka")
-    expect(page.locator("h1")).to_have_text(f"Completed: {module.home.title}, by Zanzibar Quokka")
+    expect(page.locator("#summary-heading")).to_have_text(
+        f"Completed: {module.home.title}, by Zanzibar Quokka"
+    )
     page.evaluate("window.print = () => { window.printed = true; }")
     page.get_by_role("button", name="Print").click()
     assert page.evaluate("window.printed") is True
@@ -155,7 +157,7 @@ def test_print_shows_the_summary_alone_on_one_a4_page(browser, live_server):
     page.emulate_media(media="print")
     for chrome in (".site-header", ".site-footer", ".completion-summary__controls"):
         expect(page.locator(chrome)).to_be_hidden()
-    expect(page.locator("h1")).to_contain_text("Ada")
+    expect(page.locator("#summary-heading")).to_contain_text("Ada")
     pdf = page.pdf(format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
 
