@@ -36,13 +36,14 @@
     if (saved && store.load().final && store.load().final.passed) saved.hidden = false;
   }
 
-  // Completed: every lesson listed on this page read, and the final check passed.
-  function completion(items) {
+  // Completed: every lesson listed on this page read, and the final check passed. Items carry
+  // the lesson's id in the attribute named.
+  function completion(items, attribute) {
     var progress = store.load();
     var final = progress.final;
     if (!items.length || !final || !final.passed) return null;
     var allRead = items.every(function (item) {
-      var state = progress.lessons[item.getAttribute("data-lesson-id")];
+      var state = progress.lessons[item.getAttribute(attribute)];
       return !!(state && state.read);
     });
     return allRead ? final : null;
@@ -55,7 +56,7 @@
   // The module page's panel.
   var panel = document.querySelector("[data-completion]");
   if (panel) {
-    var done = completion(lessonItems(".lesson-list [data-lesson-id]"));
+    var done = completion(lessonItems(".lesson-list [data-lesson-id]"), "data-lesson-id");
     if (done) {
       panel.querySelector("[data-completion-score]").textContent = scoreText(done);
       panel.querySelector("[data-completion-date]").textContent = done.date;
@@ -66,7 +67,8 @@
   // The printable summary.
   var summary = document.querySelector("[data-completion-summary]");
   if (!summary) return;
-  var final = completion(lessonItems("[data-completion-lessons] [data-lesson-id]"));
+  // Not data-lesson-id: module.js reads the first such element as "this lesson".
+  var final = completion(lessonItems("[data-completion-lesson]"), "data-completion-lesson");
   if (!final) return;
   summary.querySelector("[data-summary-score]").textContent = scoreText(final);
   summary.querySelector("[data-summary-date]").textContent = final.date;
