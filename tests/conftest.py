@@ -24,6 +24,7 @@ class Module:
     careers: list = field(default_factory=list)
     lessons: list = field(default_factory=list)
     assessment: object = None
+    final_check: object = None
 
     def one_of_each(self):
         """One page of every page type, keyed by its model."""
@@ -37,6 +38,7 @@ class Module:
             self.careers[0],
             self.lessons[0],
             self.assessment,
+            self.final_check,
         ]
         return {type(page): page for page in pages}
 
@@ -67,6 +69,7 @@ def build_module(roles=2, aspects=2, lessons=3):
     ]
     module.lessons = [factories.LessonPageFactory(parent=home) for _ in range(lessons)]
     module.assessment = factories.SelfAssessmentPageFactory(parent=home, roles=module.roles)
+    module.final_check = factories.FinalCheckPageFactory(parent=home)
     return module
 
 

@@ -20,6 +20,7 @@ TYPE_FIELDS = {
     "roles.CareerPathPage": {"role", "intro", "steps"},
     "roles.LessonPage": {"summary", "body", "reading_minutes"},
     "roles.SelfAssessmentPage": {"intro", "questions"},
+    "roles.FinalCheckPage": {"intro", "pass_mark", "question_source"},
 }
 
 

@@ -152,6 +152,7 @@ def test_a_scheduled_publish_by_the_scheduler_process_reaches_every_layer(stack)
         ("/", {"Cookie": "sessionid=someone"}),
         ("/api/v3/comparison/", {"Authorization": "Bearer not-a-token"}),
         ("/self-assessment/?q-x=0", {}),
+        ("/final-check/?q-x=0", {}),
         ("/healthz", {}),
     ],
 )

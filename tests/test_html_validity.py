@@ -57,6 +57,10 @@ def public_pages(client, module):
     tie = {f"q-{q.id}": str(n) for n, q in enumerate(quiz.questions)}  # 0, 1, 2: a tie
     pages["quiz-tie"] = client.get(quiz.url, tie)
     pages["search-passage"] = client.get("/search/?q=Senior+role")
+    final = module.final_check
+    pages["final-summary"] = client.get(final.url + "summary/")
+    pages["final-result"] = client.get(final.url, {f"q-{lesson.pk}-{lesson.body[0].id}": "0"})
+    pages["final-errors"] = client.get(final.url, {"q-unknown": "0"})
     return pages
 
 

@@ -35,6 +35,7 @@ class TreeRuleTests(WagtailPageTestCase):
                 models.RoleIndexPage,
                 models.CareerPathIndexPage,
                 models.SelfAssessmentPage,
+                models.FinalCheckPage,
             },
         )
         for section in (models.ComparisonPage, models.RoleIndexPage, models.CareerPathIndexPage):

@@ -47,6 +47,11 @@ READS = {
     "career path": lambda m: m.careers[0].url,
     "lesson with a knowledge check": lambda m: m.lessons[-1].url,
     "self-assessment": lambda m: m.assessment.url,
+    "final check": lambda m: m.final_check.url,
+    "final check result": lambda m: (
+        f"{m.final_check.url}?q-{m.lessons[-1].pk}-{m.lessons[-1].body[2].id}=1"
+    ),
+    "completion summary": lambda m: m.final_check.url + "summary/",
     "API v3 comparison": lambda m: "/api/v3/comparison/",
     "API v3 module": lambda m: "/api/v3/module/",
     "API v2 pages": lambda m: "/api/v2/pages/",

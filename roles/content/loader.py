@@ -22,6 +22,7 @@ from roles.models import (
     CareerPathPage,
     CareerStep,
     ComparisonPage,
+    FinalCheckPage,
     LessonPage,
     ModulePage,
     RoleIndexPage,
@@ -68,6 +69,8 @@ class Loader:
         for lesson in self.data["lessons"]:
             self._ensure(module, LessonPage, lesson, aspects=aspects)
         self._ensure(module, SelfAssessmentPage, self.data["self_assessment"], roles=roles)
+        if self.data.get("final_check"):  # after the lessons: its questions are theirs
+            self._ensure(module, FinalCheckPage, self.data["final_check"])
         return self.created, self.kept
 
     def _module(self):

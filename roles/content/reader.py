@@ -96,6 +96,11 @@ def validate(data):
                 if ref not in role_slugs:
                     raise ContentError(f"{where}.answers[{j}].weights: unknown role {ref!r}")
 
+    final_check = _get(data, "final_check", "file", kind=dict, required=False)
+    if final_check:  # optional: a module may have none
+        for key in ("title", "slug"):
+            _get(final_check, key, "final_check")
+
     lessons = _get(data, "lessons", "file", kind=list)
     _slugs(lessons, "lessons")
     for i, lesson in enumerate(lessons):

@@ -1,6 +1,7 @@
 from .assessment import SelfAssessmentPage
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
+from .final_check import FinalCheckPage
 from .module import LessonPage, ModulePage
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CareerPathPage",
     "CareerStep",
     "ComparisonPage",
+    "FinalCheckPage",
     "LessonPage",
     "ModulePage",
     "RoleIndexPage",

@@ -65,6 +65,7 @@ class ModulePage(ModuleBasePage):
         "roles.RoleIndexPage",
         "roles.CareerPathIndexPage",
         "roles.SelfAssessmentPage",
+        "roles.FinalCheckPage",
     ]
     max_count = 1
 

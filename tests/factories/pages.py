@@ -207,3 +207,22 @@ PAGE_FACTORIES = {
         SelfAssessmentPageFactory,
     ]
 }
+
+
+class FinalCheckPageFactory(BasePageFactory):
+    """Draws its questions from its sibling lessons' knowledge checks (none of its own)."""
+
+    title = "Final check"
+    slug = "final-check"
+    intro = "<p>Questions from every lesson.</p>"
+    pass_mark = 80
+    question_source = "all"
+
+    class Meta:
+        model = models.FinalCheckPage
+
+    class Params:
+        hostile = factory.Trait(title=hostile("Final check"), intro=hostile_rich("Intro"))
+
+
+PAGE_FACTORIES[models.FinalCheckPage] = FinalCheckPageFactory
