@@ -1,4 +1,5 @@
 from .assessment import SelfAssessmentPage
+from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
 from .module import LessonPage, ModulePage
@@ -6,6 +7,7 @@ from .module import LessonPage, ModulePage
 __all__ = [
     "AspectPage",
     "AspectStatement",
+    "Author",
     "CareerPathIndexPage",
     "CareerPathPage",
     "CareerStep",
