@@ -16,7 +16,7 @@ from roles.answers import KnowledgeCheckForm
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
-from roles.queries import specific_pages
+from roles.queries import ModulePageManager, specific_pages
 from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
@@ -26,6 +26,14 @@ from .careers import CareerPathPage
 from .comparison import ComparisonPage, current_comparison, published_roles
 
 WORDS_PER_MINUTE = 200
+
+
+class WithAuthorManager(ModulePageManager):
+    """Reads the author with the module: every lesson and the module page credit them, and
+    Wagtail fetches the specific module through this manager when serving a request."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("author")
 
 
 class ModulePage(ModuleBasePage):
@@ -40,6 +48,8 @@ class ModulePage(ModuleBasePage):
     )
     infographic_title = models.CharField(max_length=200, blank=True)
     disclaimer = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    objects = WithAuthorManager()
 
     content_panels = Page.content_panels + [
         FieldPanel("lead"),

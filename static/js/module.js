@@ -144,7 +144,18 @@
     var link = document.querySelector("[data-continue]");
     if (link) showContinue(link, progress);
     var markArea = document.querySelector("[data-mark-read-area]");
-    if (markArea && lesson) markArea.hidden = isRead(progress.lessons[lesson.getAttribute("data-lesson-id")]);
+    if (markArea && lesson) {
+      var done = isRead(progress.lessons[lesson.getAttribute("data-lesson-id")]);
+      // Hiding the focused button would drop keyboard focus: hand it to the status instead.
+      if (done && markArea.contains(document.activeElement)) focusStatus();
+      markArea.hidden = done;
+    }
+  }
+
+  function focusStatus() {
+    var status = document.querySelector("[data-read-status]");
+    status.setAttribute("tabindex", "-1");
+    status.focus();
   }
 
   // The outline is a sidebar on wide screens, so open there; a closed disclosure on phones.
@@ -165,19 +176,14 @@
     var status = document.querySelector("[data-read-status]");
     var markRead = function (how) {
       if (isRead(load().lessons[lessonId])) return;
+      // The news first: marking refreshes the page and may move focus onto this status.
+      status.textContent = (how ? how + " " : "") + "Lesson marked as read: " +
+        (readCount(load()) + 1) + " of " + ids.length + " lessons read.";
       mark(lessonId, "read");
-      status.textContent = how + " Lesson marked as read: " + readCount(load()) + " of " +
-        ids.length + " lessons read.";
     };
+    if (isRead(opened.lessons[lessonId])) status.textContent = "You have read this lesson.";
     var button = document.querySelector("[data-mark-read]");
-    if (button) {
-      button.addEventListener("click", function () {
-        markRead("");
-        // The button goes away once read: keep keyboard focus where the news is.
-        status.setAttribute("tabindex", "-1");
-        status.focus();
-      });
-    }
+    if (button) button.addEventListener("click", function () { markRead(""); });
     var end = document.querySelector("[data-lesson-end]");
     if (end && "IntersectionObserver" in window) {
       var observer = new IntersectionObserver(function (entries) {
