@@ -37,7 +37,9 @@ def new_page(browser, viewport=WIDE, no_observer=False):
 
 
 def state_of(page, title):
-    item = page.locator("[data-lesson-list] > li", has=page.get_by_role("link", name=title))
+    item = page.locator(
+        "[data-lesson-list] > li", has=page.get_by_role("link", name=title, exact=True)
+    )
     return item.locator("[data-lesson-state]")
 
 
@@ -201,9 +203,10 @@ def test_on_a_phone_the_outline_is_a_closed_list_above_the_lesson(browser, live_
     summary = page.get_by_text("Lessons in this module (3)")
     outline_box = summary.bounding_box()
     assert outline_box["y"] < page.locator("article h1").bounding_box()["y"]
-    expect(page.get_by_role("link", name="Topic 1")).to_be_hidden()
+    first = page.locator(".outline").get_by_role("link", name="Topic 1", exact=True)
+    expect(first).to_be_hidden()
     summary.click()
-    expect(page.get_by_role("link", name="Topic 1")).to_be_visible()
+    expect(first).to_be_visible()
     expect(page.locator(".outline a[aria-current=page]")).to_have_text("Topic 2")
 
 
