@@ -5,10 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from wagtail.test.utils.form_data import rich_text
 
 from roles.models import Author, ModulePage
 from tests import factories
-from tests.conftest import build_module, soup
+from tests.conftest import build_module, edit_form_data, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -174,14 +176,30 @@ def test_the_api_reads_the_author_as_name_and_bio(client, module):
     assert client.get("/api/v3/module/").json()["module"]["author"] == "M Clark"
 
 
-def test_the_author_is_a_snippet_editors_can_edit(admin_client, module):
-    from django.urls import reverse
-
+def test_editing_the_author_snippet_once_changes_the_credit_on_every_lesson(admin_client, module):
     author = module.home.author
     url = reverse("wagtailsnippets_roles_author:edit", args=[author.pk])
-    response = admin_client.get(url)
-    assert response.status_code == 200
-    assert b"About the author" in response.content or b"bio" in response.content
+    assert admin_client.get(url).status_code == 200
+    data = {"name": "Morgan Clark", "bio": rich_text("<p>Writes about delivery.</p>")}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    for lesson in module.lessons:
+        foot = footer(soup(admin_client, lesson.url))
+        assert foot.select_one(".module-footer__author").get_text(strip=True) == (
+            "Written by Morgan Clark"
+        )
+        assert "Writes about delivery." in foot.select_one(".module-footer__about").get_text()
+
+
+def test_editors_choose_the_module_author_from_the_snippets(admin_client, module):
+    other = factories.AuthorFactory(name="Sam Lee")
+    data = edit_form_data(admin_client, module.home)
+    data["author"] = str(other.pk)
+    data["action-publish"] = "publish"
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[module.home.pk]), data)
+    assert response.status_code == 302, response.content[:2000]
+    foot = footer(soup(admin_client, module.lessons[0].url))
+    assert foot.select_one(".module-footer__author").get_text(strip=True) == "Written by Sam Lee"
 
 
 def test_the_loader_credits_the_files_author_as_a_snippet_reused_by_name():
