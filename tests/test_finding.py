@@ -100,7 +100,7 @@ def test_json_ld_describes_the_module_as_a_course_and_lessons_as_articles(client
     assert article["@type"] == "Article"
     assert article["headline"] == lesson.title
     assert article["dateModified"] == lesson.last_published_at.isoformat()
-    assert article["author"]["name"] == module.home.author
+    assert article["author"]["name"] == module.home.author.name
 
 
 def test_json_ld_cannot_be_broken_out_of_by_content(client, module):

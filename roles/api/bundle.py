@@ -98,7 +98,7 @@ def module_bundle(request):
             "id": module.pk,
             "title": module.title,
             "lead": module.lead,
-            "author": module.author,
+            "author": module.author.name if module.author else "",
             "intro": html(module.intro),
             "disclaimer": html(module.disclaimer),
             "url": module.get_url(),

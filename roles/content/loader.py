@@ -18,6 +18,7 @@ from roles.content.reader import DEFAULT_FILE, ContentError, read
 from roles.models import (
     AspectPage,
     AspectStatement,
+    Author,
     CareerPathIndexPage,
     CareerPathPage,
     CareerStep,
@@ -108,6 +109,9 @@ class Loader:
         for name, value in fields.items():
             if isinstance(model._meta.get_field(name), RichTextField):
                 fields[name] = clean_rich_text(value)
+        if model is ModulePage and fields.get("author"):
+            # The file names the author; the site keeps one editable snippet per name.
+            fields["author"] = Author.objects.get_or_create(name=fields["author"].strip())[0]
         page = model(**fields)
         if model is AspectPage:
             # sort_order is not filled in when a list is assigned, so give the file's order.

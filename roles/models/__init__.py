@@ -1,4 +1,5 @@
 from .assessment import SelfAssessmentPage
+from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
 from .final_check import FinalCheckPage
@@ -7,6 +8,7 @@ from .module import LessonPage, ModulePage
 __all__ = [
     "AspectPage",
     "AspectStatement",
+    "Author",
     "CareerPathIndexPage",
     "CareerPathPage",
     "CareerStep",

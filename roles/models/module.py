@@ -16,10 +16,11 @@ from roles.answers import KnowledgeCheckForm
 from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
-from roles.queries import specific_pages
+from roles.queries import ModulePageManager, specific_pages
 from roles.visibility import visible, visible_pages
 
 from .assessment import SelfAssessmentPage
+from .author import AuthorField
 from .base import ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import ComparisonPage, current_comparison, published_roles
@@ -27,16 +28,28 @@ from .comparison import ComparisonPage, current_comparison, published_roles
 WORDS_PER_MINUTE = 200
 
 
+class WithAuthorManager(ModulePageManager):
+    """Reads the author with the module: every lesson and the module page credit them, and
+    Wagtail fetches the specific module through this manager when serving a request."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("author")
+
+
 class ModulePage(ModuleBasePage):
     """The learning module: the site's home, showing the table, lessons, roles and career paths."""
 
     lead = models.TextField(help_text="The opening paragraph, shown under the title.")
-    author = models.CharField(max_length=120, blank=True)
+    author = models.ForeignKey(
+        "roles.Author", null=True, blank=True, on_delete=models.SET_NULL, related_name="modules"
+    )
     intro = RichTextField(
         blank=True, features=RICH_TEXT_FEATURES, help_text="How to use this module."
     )
     infographic_title = models.CharField(max_length=200, blank=True)
     disclaimer = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    objects = WithAuthorManager()
 
     content_panels = Page.content_panels + [
         FieldPanel("lead"),
@@ -51,7 +64,8 @@ class ModulePage(ModuleBasePage):
     ]
     api_fields = [
         APIField("lead", writable=True),
-        APIField("author", writable=True),
+        # Read-only: {name, bio}. Editors choose the author snippet in the admin.
+        APIField("author", serializer=AuthorField()),
         APIField("intro", writable=True),
         APIField("infographic_title", writable=True),
         APIField("disclaimer", writable=True),
@@ -89,6 +103,11 @@ class ModulePage(ModuleBasePage):
     def first_section(self, model):
         return next((page for page in self.sections if isinstance(page, model)), None)
 
+    def final_check_page(self):
+        """The module's final check when one is published, else None: what comes after the
+        last lesson. Found by its marker: that page type imports the lessons from here."""
+        return next((p for p in self.sections if getattr(p, "is_final_check", False)), None)
+
     def summary_text(self):
         return self.lead
 
@@ -100,7 +119,7 @@ class ModulePage(ModuleBasePage):
             "name": self.title,
             "description": self.lead,
             "url": url,
-            "author": {"@type": "Person", "name": self.author} if self.author else None,
+            "author": {"@type": "Person", "name": self.author.name} if self.author else None,
             "dateModified": self.last_updated.isoformat() if self.last_updated else None,
             "learningResourceType": "Learning module",
             "hasPart": [
@@ -116,6 +135,7 @@ class ModulePage(ModuleBasePage):
         context["comparison_page"] = self.first_section(ComparisonPage)
         context["assessment"] = self.first_section(SelfAssessmentPage)
         context["lessons"] = self.lessons()
+        context["next_step"] = self.final_check_page()
         context["roles"] = comparison.roles  # the table's columns: already fetched, same order
         # Safe to inline: render_svg escapes every piece of text it draws.
         context["infographic"] = mark_safe(  # noqa: S308
@@ -159,15 +179,15 @@ class LessonPage(ModuleBasePage):
         return self.summary
 
     def structured_data(self, request):
-        module = self.get_parent().specific
-        author = getattr(module, "author", "")
+        module = self.module
+        author = getattr(module, "author", None)
         return {
             "@context": "https://schema.org",
             "@type": "Article",
             "headline": self.title,
             "description": self.meta_description,
             "url": self.get_full_url(request),
-            "author": {"@type": "Person", "name": author} if author else None,
+            "author": {"@type": "Person", "name": author.name} if author else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
             "datePublished": (
                 self.first_published_at.isoformat() if self.first_published_at else None
@@ -190,19 +210,29 @@ class LessonPage(ModuleBasePage):
         return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     @cached_property
+    def module(self):
+        """The module this lesson belongs to, as its specific page (no query when served
+        through the module page, which is then this page's cached parent)."""
+        parent = self.get_parent()
+        return parent if isinstance(parent, ModulePage) else parent.specific
+
+    @cached_property
+    def siblings(self):
+        """The module's published lessons in tree order: the outline and the pager."""
+        if isinstance(self.module, ModulePage):
+            # Served through the module page, which has read its children for the navigation.
+            return self.module.lessons()
+        return list(
+            visible(LessonPage.objects.sibling_of(self)).order_by("path").defer_streamfields()
+        )
+
+    @cached_property
     def sequence(self):
         """Where this lesson sits among its published siblings: (number, total, previous, next).
 
         A draft being previewed is not among them, so its number is None.
         """
-        parent = self.get_parent()
-        if isinstance(parent, ModulePage):
-            # Served through the module page, which has read its children for the navigation.
-            siblings = parent.lessons()
-        else:
-            siblings = list(
-                visible(LessonPage.objects.sibling_of(self)).order_by("path").defer_streamfields()
-            )
+        siblings = self.siblings
         ids = [lesson.pk for lesson in siblings]
         if self.pk not in ids:
             return None, len(siblings), None, None
@@ -253,4 +283,11 @@ class LessonPage(ModuleBasePage):
         self.prepare_comparisons()
         number, total, previous, following = self.sequence
         context.update(lesson_number=number, lesson_count=total, previous=previous, next=following)
+        module = self.module
+        context["module"] = module
+        context["outline"] = self.siblings
+        # After the last lesson: the final check when the module has one (see final_check_page).
+        context["next_step"] = (
+            module.final_check_page() if isinstance(module, ModulePage) else None
+        )
         return context

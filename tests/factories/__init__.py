@@ -8,6 +8,7 @@ drafted, moved ahead of older siblings); pages.py has a factory per page type, e
 from .base import BasePageFactory, restrict, reverse_tree_order
 from .content import (
     PARAGRAPH,
+    AuthorFactory,
     UserFactory,
     assessment_questions,
     hostile,
@@ -36,6 +37,7 @@ __all__ = [
     "PARAGRAPH",
     "AspectPageFactory",
     "AspectStatementFactory",
+    "AuthorFactory",
     "BasePageFactory",
     "CareerPathIndexPageFactory",
     "CareerPathPageFactory",

@@ -98,3 +98,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    """The module's author snippet; one per name, as the loader keeps it."""
+
+    name = "M Clark"
+    bio = ""
+
+    class Meta:
+        model = "roles.Author"
+        django_get_or_create = ("name",)

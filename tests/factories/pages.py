@@ -13,13 +13,13 @@ import factory
 from roles import models
 
 from .base import ROWS_SET, BasePageFactory
-from .content import PARAGRAPH, assessment_questions, hostile, hostile_rich
+from .content import PARAGRAPH, AuthorFactory, assessment_questions, hostile, hostile_rich
 
 
 class ModulePageFactory(BasePageFactory):
     title = "Program vs project manager"
     lead = "Two roles, compared."
-    author = "M Clark"
+    author = factory.SubFactory(AuthorFactory)
     infographic_title = "The roles at a glance"
     disclaimer = "<p>For general information only.</p>"
 
@@ -30,7 +30,9 @@ class ModulePageFactory(BasePageFactory):
         hostile = factory.Trait(
             title=hostile("Module"),
             lead=hostile("Lead"),
-            author=hostile("Author"),
+            author=factory.SubFactory(
+                AuthorFactory, name=hostile("Author"), bio=hostile_rich("Bio")
+            ),
             infographic_title=hostile("Infographic"),
             disclaimer=hostile_rich("Disclaimer"),
         )
