@@ -77,20 +77,18 @@ def test_each_lesson_ends_with_a_mark_as_read_button_before_the_pager(client, mo
     assert order.index("lesson__body") < order.index("lesson-end") < order.index("pager")
 
 
-def test_after_the_last_lesson_comes_the_final_check_when_the_module_has_one(
-    client, module, monkeypatch
-):
+def test_after_the_last_lesson_comes_the_final_check_when_the_module_has_one(client, module):
     last = module.lessons[-1]
-    assert soup(client, last.url).select_one(".pager__next")["href"] == module.home.url
-    # The final check is another engineer's page type: stand one in through the hook.
-    monkeypatch.setattr(ModulePage, "final_check_page", lambda self: module.assessment)
+    final = module.final_check
     page = soup(client, last.url)
-    assert page.select_one(".pager__next")["href"] == module.assessment.url
-    assert page.select_one(".outline a[data-final-check]")["href"] == module.assessment.url
+    assert page.select_one(".pager__next")["href"] == final.url
+    assert page.select_one(".outline a[data-final-check]")["href"] == final.url
     home = soup(client, module.home.url)
-    assert home.select_one(".lesson-list__final a[data-final-check]")["href"] == (
-        module.assessment.url
-    )
+    assert home.select_one(".lesson-list__final a[data-final-check]")["href"] == final.url
+    # Without a published final check, the last lesson leads back to the module.
+    final.unpublish()
+    assert soup(client, last.url).select_one(".pager__next")["href"] == module.home.url
+    assert soup(client, module.home.url).select_one("a[data-final-check]") is None
 
 
 def test_the_module_page_offers_a_start_link_to_the_first_lesson_without_javascript(
