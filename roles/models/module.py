@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from roles.answers import KnowledgeCheckForm
-from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
+from roles.blocks import LESSON_BLOCKS, OBJECTIVE_BLOCKS, RICH_TEXT_FEATURES, searchable_text
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
 from roles.queries import specific_pages
@@ -135,10 +135,20 @@ class LessonPage(ModuleBasePage):
     summary = models.CharField(
         max_length=255, blank=True, help_text="One line shown in the list of lessons."
     )
+    # A StreamField of one-line blocks rather than a text area: the admin adds, orders and
+    # caps them one by one (max 3), and the API reads them as separate items.
+    objectives = StreamField(
+        OBJECTIVE_BLOCKS,
+        blank=True,
+        max_num=3,
+        verbose_name="learning objectives",
+        help_text="One to three things the learner will be able to do after this lesson.",
+    )
     body = StreamField(LESSON_BLOCKS)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("objectives"),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
@@ -147,6 +157,7 @@ class LessonPage(ModuleBasePage):
     ]
     api_fields = [
         APIField("summary", writable=True),
+        APIField("objectives", writable=True),
         APIField("body", writable=True),
         APIField("reading_minutes"),
     ]

@@ -14,6 +14,7 @@ from .content import (
     hostile_rich,
     knowledge_check,
     list_block,
+    scenario,
 )
 from .pages import (
     PAGE_FACTORIES,
@@ -53,4 +54,5 @@ __all__ = [
     "list_block",
     "restrict",
     "reverse_tree_order",
+    "scenario",
 ]
