@@ -1,5 +1,7 @@
 """StreamField blocks for lesson bodies."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 
@@ -35,6 +37,29 @@ def searchable_text(block, raw):
             )
         ]
     return block.get_searchable_content(block.to_python(raw))
+
+
+class VisiblePageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser whose pages come with their visibility (``visible_now``), read in the
+    same query: a lesson's comparisons and scenarios then need no second query to leave out
+    the pages readers may not see (see shown_pages)."""
+
+    def bulk_to_python(self, values):
+        from roles.visibility import with_visible_now
+
+        pages = with_visible_now(self.model_class.objects.all()).in_bulk(values)
+        return [copy.copy(pages[pk]) if pk in pages else None for pk in values]
+
+
+def shown_pages(pages):
+    """The chosen ``pages`` readers may see, in order: from the flags VisiblePageChooserBlock
+    read with them, or in one query for pages that came another way (a preview's form)."""
+    from roles.visibility import visible_pages
+
+    pages = [page for page in pages if page is not None]
+    if all(hasattr(page, "visible_now") for page in pages):
+        return [page for page in pages if page.visible_now]
+    return visible_pages(pages)
 
 
 class ComparisonValue(blocks.StructValue):
@@ -98,7 +123,7 @@ class ComparisonBlock(blocks.StructBlock):
         help_text="Shown above the table; defaults to the aspects' names.",
     )
     aspects = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="roles.AspectPage"),
+        VisiblePageChooserBlock(page_type="roles.AspectPage"),
         help_text="Rows to show. Statements come from the aspect pages, so they stay in sync.",
     )
 
@@ -191,19 +216,18 @@ class KnowledgeCheckBlock(blocks.StructBlock):
 
 class ScenarioValue(blocks.StructValue):
     def perspectives_shown(self):
-        """(role page, text) for each perspective whose role readers may see, in one query:
-        a role that is unpublished or private is not named, so its perspective is left out."""
-        from roles.visibility import visible_pages
-
-        perspectives = self["perspectives"]
-        shown = {page.pk for page in visible_pages([p["role"] for p in perspectives])}
+        """(role page, text) for each perspective whose role readers may see: a role that is
+        unpublished or private is not named, so its perspective is left out."""
+        shown = {page.pk for page in shown_pages([p["role"] for p in self["perspectives"]])}
         return [
-            (p["role"], p["text"]) for p in perspectives if p["role"] and p["role"].pk in shown
+            (p["role"], p["text"])
+            for p in self["perspectives"]
+            if p["role"] and p["role"].pk in shown
         ]
 
 
 class PerspectiveBlock(blocks.StructBlock):
-    role = blocks.PageChooserBlock(page_type="roles.RolePage")
+    role = VisiblePageChooserBlock(page_type="roles.RolePage")
     text = blocks.TextBlock(max_length=600, help_text="What this role does in the scenario.")
 
     class Meta:

@@ -37,7 +37,10 @@ def vnu():
 
 def public_pages(client, module):
     """Every published page, then the pages made by queries and form submissions."""
-    lesson = factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
+    scenario = factories.scenario([(role, f"{role.title} in practice.") for role in module.roles])
+    lesson = factories.LessonPageFactory(
+        parent=module.home, body=[factories.knowledge_check(), scenario]
+    )
     pages = {p.url: client.get(p.url) for p in Page.objects.live().specific().exclude(depth=1)}
     pages["search"] = client.get("/search/?q=aspect")
     pages["as-of"] = client.get(f"{module.comparison.url}?as_of=2025-03-05")

@@ -30,8 +30,8 @@ RICH = (
     '<b onmouseover="alert(1)">bold</b></p>'
 )
 # Values the loader reads as references or short codes, not prose.
-NOT_PROSE = {"slug", "role", "aspects", "abbreviation", "published"}
-ALLOWED_SCRIPTS = ("module.js",)
+NOT_PROSE = {"slug", "role", "aspects", "abbreviation", "published", "source"}
+ALLOWED_SCRIPTS = ("module.js", "checks.js", "completion.js")
 
 
 def poison(value, key=None):

@@ -13,11 +13,17 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from roles.answers import KnowledgeCheckForm
-from roles.blocks import LESSON_BLOCKS, OBJECTIVE_BLOCKS, RICH_TEXT_FEATURES, searchable_text
+from roles.blocks import (
+    LESSON_BLOCKS,
+    OBJECTIVE_BLOCKS,
+    RICH_TEXT_FEATURES,
+    searchable_text,
+    shown_pages,
+)
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
 from roles.queries import specific_pages
-from roles.visibility import visible, visible_pages
+from roles.visibility import visible
 
 from .assessment import SelfAssessmentPage
 from .base import ModuleBasePage
@@ -252,7 +258,7 @@ class LessonPage(ModuleBasePage):
         values = [block.value for block in self.body if block.block_type == "comparison"]
         if not values:
             return
-        chosen = visible_pages([aspect for value in values for aspect in value["aspects"]])
+        chosen = shown_pages([aspect for value in values for aspect in value["aspects"]])
         prefetch_related_objects(chosen, "statements")
         roles = published_roles()
         for value in values:
