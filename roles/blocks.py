@@ -1,5 +1,7 @@
 """StreamField blocks for lesson bodies."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 
@@ -35,6 +37,29 @@ def searchable_text(block, raw):
             )
         ]
     return block.get_searchable_content(block.to_python(raw))
+
+
+class VisiblePageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser whose pages come with their visibility (``visible_now``), read in the
+    same query: a lesson's comparisons and scenarios then need no second query to leave out
+    the pages readers may not see (see shown_pages)."""
+
+    def bulk_to_python(self, values):
+        from roles.visibility import with_visible_now
+
+        pages = with_visible_now(self.model_class.objects.all()).in_bulk(values)
+        return [copy.copy(pages[pk]) if pk in pages else None for pk in values]
+
+
+def shown_pages(pages):
+    """The chosen ``pages`` readers may see, in order: from the flags VisiblePageChooserBlock
+    read with them, or in one query for pages that came another way (a preview's form)."""
+    from roles.visibility import visible_pages
+
+    pages = [page for page in pages if page is not None]
+    if all(hasattr(page, "visible_now") for page in pages):
+        return [page for page in pages if page.visible_now]
+    return visible_pages(pages)
 
 
 class ComparisonValue(blocks.StructValue):
@@ -98,7 +123,7 @@ class ComparisonBlock(blocks.StructBlock):
         help_text="Shown above the table; defaults to the aspects' names.",
     )
     aspects = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="roles.AspectPage"),
+        VisiblePageChooserBlock(page_type="roles.AspectPage"),
         help_text="Rows to show. Statements come from the aspect pages, so they stay in sync.",
     )
 
@@ -112,6 +137,11 @@ class ComparisonBlock(blocks.StructBlock):
 class OptionBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=200)
     correct = blocks.BooleanBlock(required=False, help_text="Tick the one right answer.")
+    feedback = blocks.TextBlock(
+        required=False,
+        max_length=400,
+        help_text="Why this answer is right or wrong; shown to a learner who chooses it.",
+    )
 
     class Meta:
         icon = "radio-empty"
@@ -123,7 +153,8 @@ class KnowledgeCheckValue(blocks.StructValue):
 
     def judge(self, answer):
         """The reader's answer (an option's number, as submitted) judged: the choice, whether
-        it is right and the right option's text; None when it names no option."""
+        it is right, the right option's text and the chosen option's feedback; None when it
+        names no option."""
         options = self["options"]
         try:
             choice = OptionNumberField(len(options)).clean(answer)
@@ -134,6 +165,7 @@ class KnowledgeCheckValue(blocks.StructValue):
             "choice": choice,
             "correct": choice == right,
             "right_text": options[right]["text"] if right is not None else "",
+            "feedback": options[choice]["feedback"],
         }
 
 
@@ -144,6 +176,11 @@ class KnowledgeCheckBlock(blocks.StructBlock):
     options = blocks.ListBlock(OptionBlock(), min_num=2, max_num=8)
     explanation = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES, help_text="Shown after the learner answers."
+    )
+    final_check = blocks.BooleanBlock(
+        required=False,
+        default=True,
+        help_text="Ask this question in the module's final check too.",
     )
 
     def clean(self, value):
@@ -162,12 +199,68 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         preview_value = {
             "question": "Who owns the program roadmap?",
             "options": [
-                {"text": "The Technical Program Manager", "correct": True},
-                {"text": "The Technical Project Manager", "correct": False},
+                {
+                    "text": "The Technical Program Manager",
+                    "correct": True,
+                    "feedback": "Yes: the roadmap spans every project in the program.",
+                },
+                {
+                    "text": "The Technical Project Manager",
+                    "correct": False,
+                    "feedback": "A project manager plans one project within the roadmap.",
+                },
             ],
             "explanation": "<p>Roadmaps span projects, so they belong to the program.</p>",
         }
 
+
+class ScenarioValue(blocks.StructValue):
+    def perspectives_shown(self):
+        """(role page, text) for each perspective whose role readers may see: a role that is
+        unpublished or private is not named, so its perspective is left out."""
+        shown = {page.pk for page in shown_pages([p["role"] for p in self["perspectives"]])}
+        return [
+            (p["role"], p["text"])
+            for p in self["perspectives"]
+            if p["role"] and p["role"].pk in shown
+        ]
+
+
+class PerspectiveBlock(blocks.StructBlock):
+    role = VisiblePageChooserBlock(page_type="roles.RolePage")
+    text = blocks.TextBlock(max_length=600, help_text="What this role does in the scenario.")
+
+    class Meta:
+        icon = "user"
+
+
+class ScenarioBlock(blocks.StructBlock):
+    """One situation seen by each role in turn: the roles' differences in practice."""
+
+    title = blocks.CharBlock(max_length=120, help_text="e.g. Launching a payments feature")
+    intro = blocks.TextBlock(max_length=600, help_text="The situation, in a sentence or two.")
+    perspectives = blocks.ListBlock(PerspectiveBlock(), min_num=2, max_num=4)
+
+    class Meta:
+        icon = "group"
+        template = "roles/blocks/scenario.html"
+        value_class = ScenarioValue
+        label = "Scenario (In practice)"
+        description = "The same situation seen by each role"
+
+
+# A lesson's learning objectives: one short line each, shown above the lesson.
+OBJECTIVE_BLOCKS = [
+    (
+        "objective",
+        blocks.CharBlock(
+            max_length=200,
+            icon="tick",
+            help_text="Something the learner will be able to do, e.g. 'Tell a program from a "
+            "project'. Shown after 'By the end of this lesson you will be able to:'.",
+        ),
+    ),
+]
 
 LESSON_BLOCKS = [
     ("paragraph", ParagraphBlock()),
@@ -175,4 +268,5 @@ LESSON_BLOCKS = [
     ("takeaway", KeyTakeawayBlock()),
     ("comparison", ComparisonBlock()),
     ("knowledge_check", KnowledgeCheckBlock()),
+    ("scenario", ScenarioBlock()),
 ]

@@ -18,7 +18,7 @@ TYPE_FIELDS = {
     "roles.AspectPage": {"statements", "explanation"},
     "roles.CareerPathIndexPage": {"intro"},
     "roles.CareerPathPage": {"role", "intro", "steps"},
-    "roles.LessonPage": {"summary", "body", "reading_minutes"},
+    "roles.LessonPage": {"summary", "objectives", "body", "reading_minutes"},
     "roles.SelfAssessmentPage": {"intro", "questions"},
     "roles.FinalCheckPage": {"intro", "pass_mark", "question_source"},
 }

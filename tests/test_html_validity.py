@@ -37,7 +37,10 @@ def vnu():
 
 def public_pages(client, module):
     """Every published page, then the pages made by queries and form submissions."""
-    lesson = factories.LessonPageFactory(parent=module.home, body=[factories.knowledge_check()])
+    scenario = factories.scenario([(role, f"{role.title} in practice.") for role in module.roles])
+    lesson = factories.LessonPageFactory(
+        parent=module.home, body=[factories.knowledge_check(), scenario]
+    )
     factories.CareerPathPageFactory(  # a fork: "either ... or ..." branches in one step
         parent=module.career_index, steps=[("A", None), ("B", None), ("C", None, True)]
     )

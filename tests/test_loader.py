@@ -61,6 +61,26 @@ def test_every_sentence_of_the_article_is_on_the_published_site(client):
         assert normalise(line) in text, line
 
 
+def block_text(block):
+    """A content-file block's words, as a reader sees them (tags dropped, spacing folded)."""
+    value = next(v for k, v in block.items() if k != "source")
+    text = yaml.safe_dump(value) if not isinstance(value, str) else value
+    return normalise(BeautifulSoup(text, "html.parser").get_text(" "))
+
+
+def test_every_block_marked_article_is_the_articles_own_words():
+    article = normalise(ARTICLE.read_text())
+    marked = {"article": [], "module": []}
+    for lesson in valid()["lessons"]:
+        for block in lesson["body"]:
+            marked[block["source"]].append(block_text(block))
+    assert len(marked["article"]) == 10  # one section of the article per lesson
+    for text in marked["article"]:
+        assert text in article, text[:80]
+    # The control: what the module wrote is not passed off as the article's.
+    assert marked["module"] and not any(text in article for text in marked["module"])
+
+
 def test_every_cell_of_the_article_table_is_in_the_published_table(client):
     load()
     table, _ = article_parts()
@@ -136,8 +156,20 @@ BREAKAGES = {
         r"lessons\[4\]\.title: missing",
     ),
     "an unknown block type": (
-        lambda d: d["lessons"][0]["body"].append({"video": "x"}),
+        lambda d: d["lessons"][0]["body"].append({"video": "x", "source": "module"}),
         r"unknown block type 'video'",
+    ),
+    "a block that does not say where its words come from": (
+        lambda d: d["lessons"][1]["body"][0].pop("source"),
+        r"lessons\[1\]\.body\[0\]\.source: say 'article' or 'module'",
+    ),
+    "four learning objectives": (
+        lambda d: d["lessons"][2]["objectives"].extend(["One", "Two"]),
+        r"lessons\[2\]\.objectives: give 1 to 3",
+    ),
+    "a scenario naming an unknown role": (
+        lambda d: d["lessons"][1]["body"][2]["scenario"]["perspectives"][0].update(role="cto"),
+        r"lessons\[1\]\.body\[2\]\.perspectives\[0\]: unknown role",
     ),
     "a duplicated role slug": (
         lambda d: d["roles"].append(dict(d["roles"][0])),

@@ -94,7 +94,8 @@ class PageBehaviourTests(WagtailPageTestCase):
             ("paragraph", rich_text("<p>Edited.</p>")),
             ("comparison", {"caption": "Chosen aspects", "aspects": aspects}),
         ]
-        data = edit_form_data(self.client, page, body=body)
+        objectives = [("objective", "Edit a lesson")]
+        data = edit_form_data(self.client, page, body=body, streams={"objectives": objectives})
         data["action-publish"] = "action-publish"
         return data
 

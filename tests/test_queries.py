@@ -17,7 +17,8 @@ LARGE = {"roles": 10, "aspects": 60, "lessons": 30}
 
 
 def build_sized_module(**size):
-    """A module, plus a lesson with a knowledge check and a table of all of its aspects."""
+    """A module, plus a lesson with a knowledge check, a scenario and a table of all of its
+    aspects."""
     module = build_module(**size)
     module.lessons.append(
         factories.LessonPageFactory(
@@ -29,6 +30,7 @@ def build_sized_module(**size):
                     "value": {"caption": "", "aspects": [a.pk for a in module.aspects]},
                 },
                 factories.knowledge_check(),
+                factories.scenario([(role, "In practice.") for role in module.roles[:2]]),
             ],
         )
     )

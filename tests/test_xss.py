@@ -30,7 +30,7 @@ RICH = (
     '<b onmouseover="alert(1)">bold</b></p>'
 )
 # Values the loader reads as references or short codes, not prose.
-NOT_PROSE = {"slug", "role", "aspects", "abbreviation", "published", "question_source"}
+NOT_PROSE = {"slug", "role", "aspects", "abbreviation", "published", "question_source", "source"}
 ALLOWED_SCRIPTS = ("module.js", "checks.js", "completion.js")
 
 

@@ -90,8 +90,10 @@ def module_bundle(request):
     # A path or step names its role only while readers may see it: the table's columns.
     role_ids = {role.pk for role in matrix.roles}
     lessons = module.lessons()
-    # Lessons' comparison blocks name only the aspects readers may see: the table's rows.
-    bodies = lesson_bodies(lessons, shown={row.aspect.pk for row in matrix.rows})
+    # Lessons' comparison blocks name only the aspects readers may see (the table's rows), and
+    # their scenarios only the roles (the table's columns).
+    shown = {row.aspect.pk for row in matrix.rows} | role_ids
+    bodies = lesson_bodies(lessons, shown=shown)
     html = expand_db_html
     payload = {
         "module": {
@@ -142,6 +144,7 @@ def module_bundle(request):
                 "number": number,
                 "title": lesson.title,
                 "summary": lesson.summary,
+                "objectives": [item["value"] for item in lesson.objectives.raw_data],
                 "url": lesson.get_url(),
                 "reading_minutes": lesson.reading_minutes,
                 "body": bodies[lesson.pk],

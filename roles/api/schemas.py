@@ -163,6 +163,7 @@ class LessonOut(Out):
     number: int
     title: str
     summary: str
+    objectives: list[str]
     url: str | None
     reading_minutes: int
     body: list[LessonBlockOut]

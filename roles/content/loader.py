@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.content.reader import DEFAULT_FILE, ContentError, read
+from roles.content.reader import DEFAULT_FILE, ContentError, lesson_block, read
 from roles.models import (
     AspectPage,
     AspectStatement,
@@ -68,7 +68,7 @@ class Loader:
         for path in self.data["career_paths"]:
             self._ensure(careers_index, CareerPathPage, path, roles=roles)
         for lesson in self.data["lessons"]:
-            self._ensure(module, LessonPage, lesson, aspects=aspects)
+            self._ensure(module, LessonPage, lesson, aspects=aspects, roles=roles)
         self._ensure(module, SelfAssessmentPage, self.data["self_assessment"], roles=roles)
         if self.data.get("final_check"):  # after the lessons: its questions are theirs
             self._ensure(module, FinalCheckPage, self.data["final_check"])
@@ -104,7 +104,7 @@ class Loader:
         return self._create(parent, model, item, **refs)
 
     def _create(self, parent, model, item, roles=None, aspects=None):
-        nested = {"statements", "steps", "body", "role", "questions"}
+        nested = {"statements", "steps", "body", "role", "questions", "objectives"}
         fields = {k: v for k, v in item.items() if k not in nested}
         for name, value in fields.items():
             if isinstance(model._meta.get_field(name), RichTextField):
@@ -132,7 +132,10 @@ class Loader:
                 for i, step in enumerate(item["steps"])
             ]
         elif model is LessonPage:
-            page.body = [self._block(block, aspects) for block in item["body"]]
+            page.objectives = [
+                {"type": "objective", "value": text} for text in item.get("objectives", [])
+            ]
+            page.body = [self._block(block, aspects, roles) for block in item["body"]]
         elif model is SelfAssessmentPage:
             page.questions = [
                 {
@@ -163,10 +166,17 @@ class Loader:
         return page
 
     @staticmethod
-    def _block(block, aspects):
-        ((kind, value),) = block.items()
+    def _block(block, aspects, roles):
+        kind, value = lesson_block(block, "lesson block")  # the source marker is for tests
         if kind == "comparison":
             value = {**value, "aspects": [aspects[slug].pk for slug in value["aspects"]]}
+        if kind == "scenario":
+            value = {
+                **value,
+                "perspectives": [
+                    {**p, "role": roles[p["role"]].pk} for p in value["perspectives"]
+                ],
+            }
         if kind in RICH_BLOCK_PARTS:
             part = RICH_BLOCK_PARTS[kind]
             if part is None:

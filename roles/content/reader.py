@@ -10,7 +10,17 @@ from pathlib import Path
 import yaml
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "module.yaml"
-LESSON_BLOCK_TYPES = {"paragraph", "heading", "takeaway", "comparison", "knowledge_check"}
+LESSON_BLOCK_TYPES = {
+    "paragraph",
+    "heading",
+    "takeaway",
+    "comparison",
+    "knowledge_check",
+    "scenario",
+}
+# Where a lesson block's words come from (its ``source:`` key, documented in module.yaml).
+SOURCES = {"article", "module"}
+MAX_OBJECTIVES = 3
 
 
 class ContentError(Exception):
@@ -105,11 +115,14 @@ def validate(data):
     _slugs(lessons, "lessons")
     for i, lesson in enumerate(lessons):
         _get(lesson, "title", f"lessons[{i}]")
+        objectives = _get(lesson, "objectives", f"lessons[{i}]", kind=list, required=False)
+        if len(objectives) > MAX_OBJECTIVES or not all(isinstance(o, str) for o in objectives):
+            raise ContentError(
+                f"lessons[{i}].objectives: give 1 to {MAX_OBJECTIVES} lines of text"
+            )
         for j, block in enumerate(_get(lesson, "body", f"lessons[{i}]", kind=list)):
             where = f"lessons[{i}].body[{j}]"
-            if not isinstance(block, dict) or len(block) != 1:
-                raise ContentError(f"{where}: expected one block, e.g. 'paragraph: <p>...</p>'")
-            ((kind, value),) = block.items()
+            kind, value = lesson_block(block, where)
             if kind not in LESSON_BLOCK_TYPES:
                 raise ContentError(
                     f"{where}: unknown block type {kind!r} "
@@ -119,12 +132,30 @@ def validate(data):
                 for ref in _get(value, "aspects", where, kind=list):
                     if ref not in aspect_slugs:
                         raise ContentError(f"{where}.aspects: unknown aspect {ref!r}")
+            if kind == "scenario":
+                for k, perspective in enumerate(_get(value, "perspectives", where, kind=list)):
+                    if _get(perspective, "role", f"{where}.perspectives[{k}]") not in role_slugs:
+                        raise ContentError(f"{where}.perspectives[{k}]: unknown role")
             if kind == "knowledge_check":
                 _get(value, "question", where)
                 options = _get(value, "options", where, kind=list)
                 right = sum(bool(isinstance(o, dict) and o.get("correct")) for o in options)
                 if len(options) < 2 or right != 1:
                     raise ContentError(f"{where}.options: give 2 or more, exactly one correct")
+
+
+def lesson_block(block, where):
+    """A body item's (type, value), its ``source:`` marker checked and left out."""
+    if not isinstance(block, dict):
+        raise ContentError(f"{where}: expected one block, e.g. 'paragraph: <p>...</p>'")
+    if block.get("source") not in SOURCES:
+        raise ContentError(
+            f"{where}.source: say 'article' or 'module' (where the words come from)"
+        )
+    rest = [(kind, value) for kind, value in block.items() if kind != "source"]
+    if len(rest) != 1:
+        raise ContentError(f"{where}: expected one block, e.g. 'paragraph: <p>...</p>'")
+    return rest[0]
 
 
 def read(path):

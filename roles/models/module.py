@@ -13,11 +13,17 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from roles.answers import KnowledgeCheckForm
-from roles.blocks import LESSON_BLOCKS, RICH_TEXT_FEATURES, searchable_text
+from roles.blocks import (
+    LESSON_BLOCKS,
+    OBJECTIVE_BLOCKS,
+    RICH_TEXT_FEATURES,
+    searchable_text,
+    shown_pages,
+)
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
 from roles.queries import ModulePageManager, specific_pages
-from roles.visibility import visible, visible_pages
+from roles.visibility import visible
 
 from .assessment import SelfAssessmentPage
 from .author import AuthorField
@@ -156,10 +162,20 @@ class LessonPage(ModuleBasePage):
     summary = models.CharField(
         max_length=255, blank=True, help_text="One line shown in the list of lessons."
     )
+    # A StreamField of one-line blocks rather than a text area: the admin adds, orders and
+    # caps them one by one (max 3), and the API reads them as separate items.
+    objectives = StreamField(
+        OBJECTIVE_BLOCKS,
+        blank=True,
+        max_num=3,
+        verbose_name="learning objectives",
+        help_text="One to three things the learner will be able to do after this lesson.",
+    )
     body = StreamField(LESSON_BLOCKS)
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("objectives"),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
@@ -168,6 +184,7 @@ class LessonPage(ModuleBasePage):
     ]
     api_fields = [
         APIField("summary", writable=True),
+        APIField("objectives", writable=True),
         APIField("body", writable=True),
         APIField("reading_minutes"),
     ]
@@ -272,7 +289,7 @@ class LessonPage(ModuleBasePage):
         values = [block.value for block in self.body if block.block_type == "comparison"]
         if not values:
             return
-        chosen = visible_pages([aspect for value in values for aspect in value["aspects"]])
+        chosen = shown_pages([aspect for value in values for aspect in value["aspects"]])
         prefetch_related_objects(chosen, "statements")
         roles = published_roles()
         for value in values:

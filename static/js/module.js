@@ -65,28 +65,6 @@
 
   var lesson = document.querySelector("article[data-lesson-id]");
 
-  // Knowledge checks: instant feedback instead of a round trip.
-  Array.prototype.forEach.call(document.querySelectorAll("form.knowledge-check"), function (form) {
-    form.addEventListener("submit", function (event) {
-      var chosen = form.querySelector("input[name=answer]:checked");
-      if (!chosen) return; // let the browser's required-field message show
-      event.preventDefault();
-      var right = form.getAttribute("data-correct");
-      var rightLabel = form.querySelector('label[for="' + form.id + "-" + right + '"]');
-      var feedback = form.querySelector(".knowledge-check__feedback");
-      var verdict = document.createElement("p");
-      verdict.className = "knowledge-check__verdict";
-      verdict.textContent = chosen.value === right
-        ? "Correct."
-        : "Not quite." + (rightLabel ? " The answer is: " + rightLabel.textContent + "." : "");
-      feedback.textContent = "";
-      feedback.appendChild(verdict);
-      var explanation = form.querySelector("template.knowledge-check__explanation");
-      if (explanation) feedback.appendChild(explanation.content.cloneNode(true));
-      if (lesson) mark(lesson.getAttribute("data-lesson-id"), "checked");
-    });
-  });
-
   /* Every list of the module's lessons on this page (the outline beside a lesson, the list on
      the module page) shows each lesson's state in words and an icon, never colour alone. */
   var STATES = {

@@ -15,6 +15,7 @@ from .content import (
     hostile_rich,
     knowledge_check,
     list_block,
+    scenario,
 )
 from .pages import (
     PAGE_FACTORIES,
@@ -57,4 +58,5 @@ __all__ = [
     "list_block",
     "restrict",
     "reverse_tree_order",
+    "scenario",
 ]

@@ -38,8 +38,23 @@ def knowledge_check(question="Who owns the program roadmap?", right=None, option
         "type": "knowledge_check",
         "value": {
             "question": question,
-            "options": [{"text": t, "correct": i == right} for i, t in enumerate(options)],
+            "options": [
+                {"text": t, "correct": i == right, "feedback": f"Why {t} is {i == right}."}
+                for i, t in enumerate(options)
+            ],
             "explanation": "<p>Roadmaps span several projects.</p>",
+        },
+    }
+
+
+def scenario(perspectives, title="Launching a payments feature", intro="Web, mobile, support."):
+    """Raw StreamField data for a scenario block: ``perspectives`` is [(role page, text)]."""
+    return {
+        "type": "scenario",
+        "value": {
+            "title": title,
+            "intro": intro,
+            "perspectives": [{"role": role.pk, "text": text} for role, text in perspectives],
         },
     }
 

@@ -158,6 +158,9 @@ class CareerStepFactory(factory.django.DjangoModelFactory):
 class LessonPageFactory(BasePageFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
     summary = factory.LazyAttribute(lambda o: f"What {o.title} covers.")
+    objectives = factory.LazyAttribute(
+        lambda o: [{"type": "objective", "value": f"Explain {o.title}"}]
+    )
     body = factory.LazyAttribute(
         lambda o: [
             {"type": "heading", "value": f"{o.title} in brief"},
