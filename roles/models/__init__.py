@@ -3,7 +3,8 @@ from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
 from .final_check import FinalCheckPage
-from .module import LessonPage, ModulePage
+from .lesson import LessonPage
+from .module import ModulePage
 
 __all__ = [
     "AspectPage",

@@ -17,7 +17,7 @@ from roles.blocks import RICH_TEXT_FEATURES
 from roles.visibility import visible
 
 from .base import ModuleBasePage
-from .module import LessonPage
+from .lesson import LessonPage
 
 EXTRA_FIELDS = 5  # a real answer sheet has one field per question; many more is tampering
 
@@ -72,7 +72,6 @@ class FinalCheckPage(RoutablePageMixin, ModuleBasePage):
     subpage_types = []
     max_count = 1
     show_in_menus_default = True
-    is_final_check = True  # lets module templates find this page among the module's sections
 
     @cached_property
     def lessons(self):
