@@ -28,9 +28,11 @@ def test_lessons_number_themselves_and_link_in_tree_order(client, module):
     assert pager(client, third) == ("Lesson 3 of 3", second.url, None)
 
 
-def test_the_last_lesson_leads_back_to_the_module(client, module):
-    last = soup(client, module.lessons[-1].url)
-    assert last.select_one(".pager__next")["href"] == module.home.url
+def test_the_last_lesson_leads_to_the_final_check_or_back_to_the_module(client, module):
+    last = module.lessons[-1]
+    assert soup(client, last.url).select_one(".pager__next")["href"] == module.final_check.url
+    module.final_check.unpublish()
+    assert soup(client, last.url).select_one(".pager__next")["href"] == module.home.url
 
 
 def test_the_module_lists_lessons_in_order(client, module):

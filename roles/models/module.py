@@ -13,7 +13,7 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import recent_changes
 from roles.comparison.infographic import render_svg
-from roles.queries import ModulePageManager, specific_pages
+from roles.queries import ModulePageManager, ModulePageQuerySet, specific_pages
 from roles.visibility import visible
 
 from .assessment import SelfAssessmentPage
@@ -25,7 +25,15 @@ from .final_check import FinalCheckPage
 from .lesson import LessonPage
 
 
-class WithAuthorManager(ModulePageManager):
+class WithAuthorQuerySet(ModulePageQuerySet):
+    def select_for_update(self, *args, **kwargs):
+        # A lock needs no author, and PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the author's outer join: treebeard locks the parent this way when a page is added.
+        unjoined = self.select_related(None)
+        return super(WithAuthorQuerySet, unjoined).select_for_update(*args, **kwargs)
+
+
+class WithAuthorManager(ModulePageManager.from_queryset(WithAuthorQuerySet)):
     """Reads the author with the module: every lesson and the module page credit them, and
     Wagtail fetches the specific module through this manager when serving a request."""
 
