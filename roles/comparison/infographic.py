@@ -64,18 +64,31 @@ def render_svg(comparison, title):
 
     # Column headers: one block per role in its own colour, its short label (the word that
     # tells the roles apart) above its full title.
-    header_lines = [
-        ([role.short_label] if role.short_label else []) + _lines(role.heading, cell_width)
-        for role in roles
-    ]
-    header_height = 20 + LINE * max((len(lines) for lines in header_lines), default=1)
+    labelled = any(role.short_label for role in roles)
+    header_lines = [_lines(role.heading, cell_width) for role in roles]
+    header_height = 20 + LINE * (labelled + max((len(lines) for lines in header_lines), default=1))
     for i, (role, lines) in enumerate(zip(roles, header_lines, strict=True)):
         x = MARGIN + LABEL_WIDTH + i * col_width
         parts.append(
             f'<rect x="{x + 4}" y="{y}" width="{col_width - 8}" height="{header_height}" '
             f'rx="6" fill="{colour_hex(role.colour)}"/>'
         )
-        parts.append(_text(x + 16, y + 27, lines, font_size=16, font_weight="700", fill="#ffffff"))
+        if role.short_label:
+            parts.append(
+                _text(
+                    x + 16,
+                    y + 27,
+                    [role.short_label.upper()],
+                    font_size=14,
+                    font_weight="700",
+                    letter_spacing="0.08em",
+                    fill="#ffffff",
+                )
+            )
+        title_y = y + 27 + LINE * labelled
+        parts.append(
+            _text(x + 16, title_y, lines, font_size=16, font_weight="700", fill="#ffffff")
+        )
     y += header_height + 8
 
     for n, row in enumerate(comparison.rows):
