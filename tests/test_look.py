@@ -155,6 +155,15 @@ def test_a_role_without_a_short_label_has_no_empty_chip(client, module):
     assert headers[2].select_one(".role-chip") is not None  # the other role keeps its chip
 
 
+def test_a_short_label_is_shown_as_text_never_markup(client, module):
+    role = factories.RolePageFactory(parent=module.role_index, hostile=True)
+    assert role.short_label.startswith("<b>")
+    for url in [module.comparison.url, module.role_index.url, role.url]:
+        chips = soup(client, url).select(".role-chip")
+        assert role.short_label in [chip.get_text() for chip in chips], url
+        assert not [chip for chip in chips if chip.find("b")], url
+
+
 def test_the_infographic_heads_each_column_with_the_roles_colour_and_label(client, module):
     svg = client.get(f"{module.comparison.url}infographic/").content.decode()
     for role in module.roles:

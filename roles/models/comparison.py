@@ -40,19 +40,16 @@ class RolePage(ModuleBasePage):
     """One role compared by the module, e.g. Technical Program Manager."""
 
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TPM")
-    # Both roles of the article are "TPM": learners tell them apart by a word and a colour.
+    # Both roles of the article are "TPM": learners tell them apart by a word and a colour,
+    # which no two published roles may share (roles.forms.RolePageForm).
     short_label = models.CharField(
-        max_length=20,
-        blank=True,
-        help_text="One word that tells this role from the others, e.g. 'Program'. Shown on "
-        "its chip in the table, cards and infographic; no two published roles may share it.",
+        max_length=20, blank=True, help_text="The word that tells this role apart, e.g. Program"
     )
     colour = models.CharField(
         max_length=20,
         blank=True,
         choices=COLOUR_CHOICES,
-        help_text="The colour of this role's chip and infographic column; no two published "
-        "roles may share it.",
+        help_text="The colour of its chip and table column",
     )
     definition = models.CharField(
         max_length=255, help_text="One line: what this role is, shown on cards and in lists."
@@ -232,15 +229,13 @@ class AspectPage(ModuleBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["comparison"] = self.comparison
-        if self.live:
-            # Each statement's published wordings, served by the comparison page (its parent).
-            table_url = self.get_parent().get_url(request)
+        if self.live:  # each statement's published wordings, on the comparison page (parent)
+            base, reverse = (
+                self.get_parent().get_url(request),
+                ComparisonPage.get_resolver().reverse,
+            )
             context["statement_histories"] = [
-                (
-                    cell.role,
-                    table_url
-                    + ComparisonPage.get_resolver().reverse("cell_history", self.pk, cell.role.pk),
-                )
+                (cell.role, base + reverse("cell_history", self.pk, cell.role.pk))
                 for row in self.comparison.rows
                 for cell in row.cells
             ]
