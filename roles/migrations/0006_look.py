@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roles', '0005_self_assessment'),
+        ("roles", "0005_self_assessment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rolepage',
-            name='colour',
-            field=models.CharField(blank=True, choices=[('blue', 'Blue'), ('orange', 'Orange'), ('green', 'Green'), ('purple', 'Purple'), ('rose', 'Rose'), ('teal', 'Teal')], help_text='The colour of its chip and table column', max_length=20),
+            model_name="rolepage",
+            name="colour",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("blue", "Blue"),
+                    ("orange", "Orange"),
+                    ("green", "Green"),
+                    ("purple", "Purple"),
+                    ("rose", "Rose"),
+                    ("teal", "Teal"),
+                ],
+                help_text="The colour of its chip and table column",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='rolepage',
-            name='short_label',
-            field=models.CharField(blank=True, help_text='The word that tells this role apart, e.g. Program', max_length=20),
+            model_name="rolepage",
+            name="short_label",
+            field=models.CharField(
+                blank=True,
+                help_text="The word that tells this role apart, e.g. Program",
+                max_length=20,
+            ),
         ),
     ]
