@@ -42,7 +42,7 @@ $(VENV)/.installed-test: requirements-test.txt package.json $(VENV)/.installed
 # seconds; RELOAD=1 brings it back (restart on code and template edits) for development.
 RELOAD ?= 0
 run: $(VENV)/.installed
-	$(MANAGE) prepare_site
+	$(MANAGE) prepare_site --port $(PORT)
 	@echo "Serving the module at http://127.0.0.1:$(PORT)/ (admin at /admin/). Ctrl-C stops it."
 	@# The scheduler publishes pages whose go-live date has come; it stops with the server. It
 	@# starts niced: its once-a-minute work must not slow the server's start-up.

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from roles.comparison.palette import ROLE_COLOURS
+
 # Buttons in Wagtail's page editor that ask for a page to become public.
 PUBLISHING_ACTIONS = ("action-publish", "action-submit")
 
@@ -83,4 +85,37 @@ class AspectPageForm(ModulePageForm):
                     f"This aspect cannot be published without a statement for every published "
                     f"role. Missing: {names}. Add a statement, or save a draft for now.",
                 )
+        return cleaned_data
+
+
+class RolePageForm(ModulePageForm):
+    """A role's short label and colour tell it apart: no two published roles may share either.
+
+    The rule lives here because both ways of writing a page go through this form: the admin's
+    editor and Wagtail's v3 API (which binds each page type's ``base_form_class``). Drafts and
+    unpublished roles are not compared against: only what learners can see at once must differ.
+    """
+
+    DISTINCT = (
+        ("short_label", "“{value}” is already the short label of {role}."),
+        ("colour", "{value} is already the colour of {role}."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        others = (
+            type(self.instance)
+            .objects.live()
+            .filter(alias_of__isnull=True)
+            .exclude(pk=self.instance.pk)
+            .order_by("path")
+        )
+        for field, message in self.DISTINCT:
+            value = cleaned_data.get(field)
+            if field not in self.fields or not value:
+                continue  # a partial API update without the field, or none chosen
+            clash = others.filter(**{f"{field}__iexact": value}).first()
+            if clash is not None:
+                shown = ROLE_COLOURS[value][0] if field == "colour" else value
+                self.add_error(field, message.format(value=shown, role=clash.title))
         return cleaned_data

@@ -42,6 +42,8 @@ def comparison_payload(comparison, as_of=None):
                 "slug": r.slug,
                 "title": r.title,
                 "abbreviation": r.abbreviation,
+                "short_label": r.short_label,
+                "colour": r.colour,
                 "heading": r.heading,
                 "url": url(r),
             }

@@ -62,6 +62,8 @@ class RoleOut(Out):
     slug: str
     title: str
     abbreviation: str
+    short_label: str
+    colour: str
     heading: str
     url: str | None
 

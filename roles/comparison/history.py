@@ -143,7 +143,8 @@ def _as_published(page, content, when, aspect_model, role_model):
     """``page`` with the fields the table shows set from a revision's content (in memory)."""
     page.title = content.get("title", page.title)
     if isinstance(page, role_model):
-        page.abbreviation = content.get("abbreviation", page.abbreviation)
+        for field in ("abbreviation", "short_label", "colour"):
+            setattr(page, field, content.get(field, getattr(page, field)))
     if isinstance(page, aspect_model):
         # The rows' class from the aspect's own relation: this module names no models.
         statement_model = aspect_model._meta.get_field("statements").related_model

@@ -7,12 +7,13 @@ band instead of overflowing it. Everything interpolated is XML-escaped.
 
 from xml.sax.saxutils import escape
 
+from .palette import colour_hex
+
 WIDTH = 1200
 MARGIN = 32
 LABEL_WIDTH = 200
 LINE = 22  # px per line of 15px text
 CHAR = 8.2  # a generous average character width for 15px sans-serif, in px
-PALETTE = ["#0b5cad", "#8a3b00", "#1f6f43", "#6b2d8f", "#a11f4c", "#4a5360"]
 
 
 def _lines(text, width_px):
@@ -61,17 +62,33 @@ def render_svg(comparison, title):
     parts.append(_text(MARGIN, y + 24, title_lines, font_size=24, font_weight="700"))
     y += 24 + LINE * len(title_lines) + 12
 
-    # Column headers: one coloured block per role.
+    # Column headers: one block per role in its own colour, its short label (the word that
+    # tells the roles apart) above its full title.
+    labelled = any(role.short_label for role in roles)
     header_lines = [_lines(role.heading, cell_width) for role in roles]
-    header_height = 20 + LINE * max((len(lines) for lines in header_lines), default=1)
-    for i, lines in enumerate(header_lines):
+    header_height = 20 + LINE * (labelled + max((len(lines) for lines in header_lines), default=1))
+    for i, (role, lines) in enumerate(zip(roles, header_lines, strict=True)):
         x = MARGIN + LABEL_WIDTH + i * col_width
-        colour = PALETTE[i % len(PALETTE)]
         parts.append(
             f'<rect x="{x + 4}" y="{y}" width="{col_width - 8}" height="{header_height}" '
-            f'rx="6" fill="{colour}"/>'
+            f'rx="6" fill="{colour_hex(role.colour)}"/>'
         )
-        parts.append(_text(x + 16, y + 27, lines, font_size=16, font_weight="700", fill="#ffffff"))
+        if role.short_label:
+            parts.append(
+                _text(
+                    x + 16,
+                    y + 27,
+                    [role.short_label.upper()],
+                    font_size=14,
+                    font_weight="700",
+                    letter_spacing="0.08em",
+                    fill="#ffffff",
+                )
+            )
+        title_y = y + 27 + LINE * labelled
+        parts.append(
+            _text(x + 16, title_y, lines, font_size=16, font_weight="700", fill="#ffffff")
+        )
     y += header_height + 8
 
     for n, row in enumerate(comparison.rows):

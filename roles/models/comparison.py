@@ -23,7 +23,8 @@ from roles.comparison.history import (
 )
 from roles.comparison.infographic import render_svg
 from roles.comparison.matrix import build_matrix, statement_rows
-from roles.forms import AspectPageForm
+from roles.comparison.palette import COLOUR_CHOICES
+from roles.forms import AspectPageForm, RolePageForm
 from roles.visibility import is_visible, visible
 
 from .base import IndexPage, ModuleBasePage, latest
@@ -39,6 +40,17 @@ class RolePage(ModuleBasePage):
     """One role compared by the module, e.g. Technical Program Manager."""
 
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TPM")
+    # Both roles of the article are "TPM": learners tell them apart by a word and a colour,
+    # which no two published roles may share (roles.forms.RolePageForm).
+    short_label = models.CharField(
+        max_length=20, blank=True, help_text="The word that tells this role apart, e.g. Program"
+    )
+    colour = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=COLOUR_CHOICES,
+        help_text="The colour of its chip and table column",
+    )
     definition = models.CharField(
         max_length=255, help_text="One line: what this role is, shown on cards and in lists."
     )
@@ -49,6 +61,8 @@ class RolePage(ModuleBasePage):
 
     content_panels = Page.content_panels + [
         FieldPanel("abbreviation"),
+        FieldPanel("short_label"),
+        FieldPanel("colour"),
         FieldPanel("definition"),
         FieldPanel("summary"),
         FieldPanel("responsibilities"),
@@ -65,6 +79,8 @@ class RolePage(ModuleBasePage):
     ]
     api_fields = [
         APIField("abbreviation", writable=True),
+        APIField("short_label", writable=True),
+        APIField("colour", writable=True),
         APIField("definition", writable=True),
         APIField("summary", writable=True),
         APIField("responsibilities", writable=True),
@@ -72,6 +88,7 @@ class RolePage(ModuleBasePage):
         APIField("kpis", writable=True),
     ]
 
+    base_form_class = RolePageForm
     parent_page_types = ["roles.RoleIndexPage"]
     subpage_types = []
 
@@ -80,8 +97,9 @@ class RolePage(ModuleBasePage):
 
     @property
     def heading(self):
-        """The role as the table's column header shows it: 'Technical Program Manager (TPM)'."""
-        return f"{self.title} ({self.abbreviation})" if self.abbreviation else self.title
+        """The role as learners see it named: its full title. Not '(TPM)': the article
+        abbreviates both roles so, and the abbreviation would not tell them apart."""
+        return self.title
 
     @cached_property
     def career_path(self):
@@ -211,6 +229,16 @@ class AspectPage(ModuleBasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["comparison"] = self.comparison
+        if self.live:  # each statement's published wordings, on the comparison page (parent)
+            base, reverse = (
+                self.get_parent().get_url(request),
+                ComparisonPage.get_resolver().reverse,
+            )
+            context["statement_histories"] = [
+                (cell.role, base + reverse("cell_history", self.pk, cell.role.pk))
+                for row in self.comparison.rows
+                for cell in row.cells
+            ]
         return context
 
 

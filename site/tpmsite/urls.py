@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import Resolver404, include, path, re_path, resolve
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
@@ -30,7 +31,14 @@ def api_not_found(request):
     return problem_response(status=404, detail=f"No API endpoint at {request.path[:200]}")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the site's mark.
+    Not permanent: the file's address carries its content hash in production."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -42,11 +50,18 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Development only (`make run` serves without DEBUG, see settings/dev.py): Django's own
+    # helper, django.conf.urls.static.static(), adds nothing unless DEBUG is on.
+    from django.views.static import serve
+
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 # Wagtail's page serving is the catch-all, so it must come last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -11,6 +11,7 @@ from html import escape
 import factory
 
 from roles import models
+from roles.comparison.palette import ROLE_COLOURS
 
 from .base import ROWS_SET, BasePageFactory
 from .content import PARAGRAPH, AuthorFactory, assessment_questions, hostile, hostile_rich
@@ -65,6 +66,9 @@ class CareerPathIndexPageFactory(BasePageFactory):
 class RolePageFactory(BasePageFactory):
     title = factory.Sequence(lambda n: f"Role {n}")
     abbreviation = factory.Sequence(lambda n: f"R{n}")
+    short_label = factory.Sequence(lambda n: f"Label {n}")
+    # Distinct for up to six roles; the admin and API forms, not saves, refuse clashes.
+    colour = factory.Iterator(ROLE_COLOURS)
     definition = factory.LazyAttribute(lambda o: f"What a {o.title} does.")
     # Titles are plain text: escaped where they go into rich text, as the editor would.
     summary = factory.LazyAttribute(lambda o: f"<p>Summary of {escape(o.title)}.</p>")
@@ -79,6 +83,7 @@ class RolePageFactory(BasePageFactory):
         hostile = factory.Trait(
             title=factory.Sequence(lambda n: hostile(f"Role {n}")),
             abbreviation=factory.Sequence(lambda n: f"<&\"'{n}>"),  # 20 characters at most
+            short_label=factory.Sequence(lambda n: f"<b>&\"'{n}"),
         )
 
 
