@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text
 
+from roles.comparison.palette import ROLE_COLOURS
 from tests import factories
 from tests.conftest import edit_form_data
 from tests.test_comparison import table
@@ -120,11 +121,14 @@ def test_reverting_to_an_earlier_revision_restores_the_statement(admin_client, m
 
 def test_editors_can_add_a_role_in_the_admin(admin_client, module):
     add_url = reverse("wagtailadmin_pages:add", args=["roles", "rolepage", module.role_index.pk])
+    taken = {role.colour for role in module.roles}  # two published roles may not share one
     data = nested_form_data(
         {
             "title": "Engineering Manager",
             "slug": "engineering-manager",
             "abbreviation": "EM",
+            "short_label": "Engineering",
+            "colour": next(key for key in ROLE_COLOURS if key not in taken),
             "definition": "Leads engineers.",
             "summary": rich_text("<p>Leads a team of engineers.</p>"),
             "responsibilities": rich_text(""),
@@ -138,7 +142,8 @@ def test_editors_can_add_a_role_in_the_admin(admin_client, module):
     response = admin_client.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     html = public_html(admin_client, module)
-    assert "Engineering Manager (EM)" in html
+    assert "Engineering Manager" in html
+    assert ">Engineering</span>" in html  # its short label, as a chip in the table's header
     assert Page.objects.get(slug="engineering-manager").live
 
 

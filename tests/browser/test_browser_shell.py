@@ -145,8 +145,21 @@ def test_where_continue_leads(browser, live_server, progress, expected):
     assert at == expected
 
 
-def test_when_every_lesson_is_read_continue_leads_to_the_last_lesson(browser, live_server):
+def test_when_every_lesson_is_read_continue_leads_to_the_final_check(browser, live_server):
     module = long_module(lessons=2)
+    page = new_page(browser)
+    for lesson in module.lessons:
+        page.goto(live_server.url + lesson.url)
+        read_to_the_end(page)
+    page.goto(live_server.url + module.home.url)
+    cont = page.locator("[data-continue]")
+    expect(cont).to_have_text(f"Continue: {module.final_check.title}")
+    assert cont.get_attribute("href") == module.final_check.url
+
+
+def test_without_a_final_check_continue_leads_to_the_last_lesson(browser, live_server):
+    module = long_module(lessons=2)
+    module.final_check.unpublish()
     page = new_page(browser)
     for lesson in module.lessons:
         page.goto(live_server.url + lesson.url)
