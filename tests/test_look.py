@@ -173,7 +173,8 @@ def test_the_infographic_heads_each_column_with_the_roles_colour_and_label(clien
 
 
 def test_pages_show_when_they_were_first_published_and_last_updated(client, module):
-    for page in [module.home, module.comparison, module.aspects[0], module.roles[0]]:
+    pages = [module.home, module.comparison, module.aspects[0], module.roles[0], module.lessons[0]]
+    for page in pages:
         dates = soup(client, page.url).select_one(".page-header .page-dates")
         assert dates, page.url
         text = " ".join(dates.get_text(" ").split())
