@@ -1,6 +1,7 @@
 """Learning in a real Chromium: knowledge checks with and without JavaScript, progress."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import factories
@@ -86,3 +87,24 @@ def test_taking_the_self_assessment_leads_to_the_recommended_career_path(browser
     expect(page.locator(".assessment-result h2")).to_have_text(f"Your best match: {project.title}")
     page.get_by_role("link", name=f"See the {project.title} career path").click()
     expect(page.locator("h1")).to_have_text(module.careers[1].title)
+
+
+def test_a_tied_self_assessment_explains_both_roles(browser, live_server):
+    module = build_module()
+    program, project = module.roles
+    page = browser.new_context().new_page()
+    page.goto(live_server.url + module.assessment.url)
+    questions = page.locator("fieldset.assessment__question")
+    expect(questions).to_have_count(3)
+    # "Like X" gives X 3 points and the other role 1: program, project, no preference is 4 to 4.
+    answers = [f"Like {program.title}", f"Like {project.title}", "No preference"]
+    for question, answer in zip(questions.all(), answers, strict=True):
+        question.get_by_label(answer).check()
+    page.keyboard.press("Enter")  # the form submits from the keyboard, as forms do
+    result = page.locator(".assessment-result")
+    expect(result.locator("h2")).to_have_text(f"A tie: {program.title} and {project.title}")
+    expect(result).to_contain_text("Your answers fit both roles equally.")
+    expect(result.locator(".assessment-why h3")).to_have_text(
+        [f"Why {program.title}", f"Why {project.title}"]
+    )
+    assert Axe().run(page).violations_count == 0
