@@ -1,10 +1,11 @@
 from .assessment import SelfAssessmentPage
 from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
-from .comparison import AspectPage, AspectStatement, ComparisonPage, RoleIndexPage, RolePage
+from .comparison import AspectPage, AspectStatement, RoleIndexPage, RolePage
 from .final_check import FinalCheckPage
 from .lesson import LessonPage
 from .module import ModulePage
+from .table import ComparisonPage
 
 __all__ = [
     "AspectPage",

@@ -1,33 +1,25 @@
-"""Roles, aspects and the statements that compare them: the data behind every comparison view."""
+"""Roles, aspects and the statements that compare them: the data behind every comparison view
+(the table's own page is in table.py)."""
 
 from django import forms
 from django.db import models
 from django.db.models import prefetch_related_objects
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from roles.answers import AsOfForm
 from roles.blocks import RICH_TEXT_FEATURES
-from roles.comparison.history import (
-    cell_history,
-    first_table_publish,
-    table_as_of,
-)
-from roles.comparison.infographic import render_svg
+from roles.comparison.history import first_table_publish, table_as_of
 from roles.comparison.matrix import build_matrix, statement_rows
 from roles.comparison.palette import COLOUR_CHOICES
 from roles.forms import AspectPageForm, RolePageForm
 from roles.visibility import is_visible, visible
 
-from .base import IndexPage, ModuleBasePage, latest
+from .base import IndexPage, ModuleBasePage
 
 
 class RoleIndexPage(IndexPage):
@@ -112,78 +104,6 @@ class RolePage(ModuleBasePage):
         return context
 
 
-class ComparisonPage(RoutablePageMixin, IndexPage):
-    """The table of comparison: its children are the aspects (rows) in table order.
-
-    ``?as_of=YYYY-MM-DD`` shows the table as published at the end of that day, rebuilt from
-    revisions; ``history/<aspect>/<role>/`` lists every published wording of one cell.
-    """
-
-    subpage_types = ["roles.AspectPage"]
-
-    @cached_property
-    def comparison(self):
-        return current_comparison()
-
-    @property
-    def last_updated(self):
-        return latest(self.last_published_at, self.comparison.last_published_at)
-
-    def get_cached_paths(self):
-        # What an HTTP cache holds for this page besides itself, for Wagtail's purges.
-        return ["/", "/infographic/"]
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["comparison"] = self.comparison
-        context["comparison_page"] = self
-        return context
-
-    @path("")
-    def table(self, request):
-        if "as_of" not in request.GET:
-            return self.render(request)
-        form = AsOfForm(request.GET)
-        if not form.is_valid():
-            raw = form["as_of"].data
-            error = f"“{raw[:40]}” is not a date: use the form YYYY-MM-DD, e.g. 2025-03-05."
-            response = self.render(request, context_overrides={"as_of_error": error})
-            response.status_code = 400
-            return response
-        day = form.cleaned_data["as_of"]
-        comparison = comparison_as_of(day)
-        context = {"as_of": day, "comparison": comparison, "first_publish": first_publish_date()}
-        if comparison is None:
-            context["comparison"] = current_comparison(aspects=[], roles=[])
-        return self.render(request, context_overrides=context)
-
-    # Wagtail page URLs are slash-terminated word segments, so no ".svg" in the address;
-    # the Content-Type and the download filename say what it is.
-    @path("infographic/", name="infographic")
-    def infographic(self, request):
-        """The infographic as a file at a stable address, always from the published data."""
-        title = getattr(self.get_parent().specific, "infographic_title", "") or self.title
-        response = HttpResponse(
-            render_svg(self.comparison, title), content_type="image/svg+xml; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'inline; filename="tpm-vs-tpm-infographic.svg"'
-        return response
-
-    @path("history/<int:aspect_id>/<int:role_id>/", name="cell_history")
-    def cell_history_view(self, request, aspect_id, role_id):
-        aspect = get_object_or_404(visible(AspectPage.objects.all()), pk=aspect_id)
-        role = get_object_or_404(visible(RolePage.objects.all()), pk=role_id)
-        return self.render(
-            request,
-            template="roles/cell_history.html",
-            context_overrides={
-                "aspect": aspect,
-                "role": role,
-                "wordings": cell_history(aspect, role),
-            },
-        )
-
-
 class AspectPage(ModuleBasePage):
     """One compared dimension (a row of the table) with one statement per role."""
 
@@ -230,10 +150,8 @@ class AspectPage(ModuleBasePage):
         context = super().get_context(request, *args, **kwargs)
         context["comparison"] = self.comparison
         if self.live:  # each statement's published wordings, on the comparison page (parent)
-            base, reverse = (
-                self.get_parent().get_url(request),
-                ComparisonPage.get_resolver().reverse,
-            )
+            parent = self.get_parent()  # the comparison page (tree rules): its routes
+            base, reverse = parent.get_url(request), parent.specific_class.get_resolver().reverse
             context["statement_histories"] = [
                 (cell.role, base + reverse("cell_history", self.pk, cell.role.pk))
                 for row in self.comparison.rows

@@ -20,9 +20,10 @@ from .assessment import SelfAssessmentPage
 from .author import AuthorField
 from .base import ModuleBasePage
 from .careers import CareerPathPage
-from .comparison import ComparisonPage, current_comparison
+from .comparison import current_comparison
 from .final_check import FinalCheckPage
 from .lesson import LessonPage
+from .table import ComparisonPage
 
 
 class WithAuthorQuerySet(ModulePageQuerySet):
