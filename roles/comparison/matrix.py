@@ -11,10 +11,31 @@ Pages in, matrix out: which pages are visible, and reading them, is the model la
 from dataclasses import dataclass, field
 
 
+PHRASE_LENGTH = 60  # the infographic's budget for one role's words on one aspect
+
+
+def short_phrase(text, limit=PHRASE_LENGTH):
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
 @dataclass(frozen=True)
 class Cell:
     role: object
     statement: str | None  # None: the aspect has no statement for this role yet
+    phrase: str | None = None  # the editor's short phrase for the infographic, if any
+    value: int | None = None  # a point on the aspect's scale (1-5), if the aspect is one
+
+    @property
+    def short(self):
+        """The infographic's words: the editor's phrase, or the statement shortened."""
+        return self.phrase or short_phrase(self.statement)
 
 
 @dataclass(frozen=True)
