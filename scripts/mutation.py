@@ -28,7 +28,11 @@ MODULES = {
     "roles/comparison/history.py": ["tests/test_history_units.py"],
     "roles/visibility.py": ["tests/test_visibility.py"],
     # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.
-    "roles/blocks.py": ["tests/test_knowledge_check.py", "tests/test_lessons.py"],
+    "roles/blocks.py": [
+        "tests/test_blocks.py",
+        "tests/test_knowledge_check.py",
+        "tests/test_lessons.py",
+    ],
     "roles/models/assessment.py": ["tests/test_assessment.py"],
     # The forms reading readers' query strings: option numbers, answer sheets, the day.
     "roles/answers.py": [
