@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from roles.comparison.matrix import Comparison, build_matrix
+from roles.comparison.matrix import PHRASE_LENGTH, Cell, Comparison, build_matrix, short_phrase
 from roles.models import AspectPage, AspectStatement
 from roles.models.comparison import current_comparison, published_roles
 from tests import factories
@@ -184,3 +184,26 @@ def test_the_latest_publish_of_any_row_or_column_dates_the_table(tree):
     roles[1].save_revision().publish()
     roles[1].refresh_from_db()
     assert current_comparison().last_published_at == roles[1].last_published_at
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("Owns the budget", "Owns the budget"),
+        ("  Owns\n the   budget ", "Owns the budget"),  # spacing as the infographic draws it
+        ("w" * 60, "w" * 60),  # exactly the budget: kept whole
+        (
+            "Focuses on multiple interconnected projects to achieve broader organizational goals",
+            "Focuses on multiple interconnected projects to achieve…",
+        ),
+        ("Plans, tracks; and delivers, " + "x" * 50, "Plans, tracks; and delivers…"),
+        ("x" * 80, "x" * 59 + "…"),  # one long word: cut inside it
+        (None, ""),
+    ],
+)
+def test_a_statement_is_shortened_at_a_word_boundary_for_the_infographic(statement, expected):
+    assert short_phrase(statement) == expected
+    assert len(short_phrase(statement)) <= PHRASE_LENGTH
+    # The editor's phrase wins over the shortened statement; without one, the statement.
+    assert Cell(role=None, statement=statement, phrase="Owns outcomes").short == "Owns outcomes"
+    assert Cell(role=None, statement=statement).short == expected
