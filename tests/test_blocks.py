@@ -98,15 +98,17 @@ def test_chosen_pages_come_with_their_visibility_and_missing_ones_as_none():
 
 
 @pytest.mark.django_db
-def test_shown_pages_uses_the_flags_read_with_the_pages_or_asks_once():
+def test_shown_pages_uses_the_flags_read_with_the_pages_or_asks_once(django_assert_num_queries):
     shown = factories.RolePageFactory()
     hidden = factories.RolePageFactory(unpublished=True)
     chooser = VisiblePageChooserBlock(page_type="roles.RolePage")
 
     flagged = chooser.bulk_to_python([hidden.pk, shown.pk])
-    assert [page.pk for page in shown_pages([*flagged, None])] == [shown.pk]
-    # Pages from a preview's form carry no flag: their visibility is read.
-    assert [page.pk for page in shown_pages([hidden, None, shown])] == [shown.pk]
+    with django_assert_num_queries(0):  # a lesson's chosen pages: flags read with them
+        assert [page.pk for page in shown_pages([*flagged, None])] == [shown.pk]
+    # Pages from a preview's form carry no flag: their visibility is read, in one query.
+    with django_assert_num_queries(1):
+        assert [page.pk for page in shown_pages([hidden, None, shown])] == [shown.pk]
 
 
 @pytest.mark.django_db
