@@ -22,8 +22,8 @@ class OptionNumberField(forms.TypedChoiceField):
     """
 
     def __init__(self, count, **kwargs):
-        numbers = [str(n) for n in range(count)]
-        super().__init__(choices=list(zip(numbers, numbers, strict=True)), coerce=int, **kwargs)
+        choices = [(str(n), str(n)) for n in range(count)]
+        super().__init__(choices=choices, coerce=int, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value).strip()

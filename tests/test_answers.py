@@ -24,7 +24,9 @@ def test_an_option_is_named_by_its_number_as_int_read_it_before(value, number):
     assert option(value) == number
 
 
-@pytest.mark.parametrize("value", ["3", "-1", "+1", "1.0", "1_0", "١", "²", "0x1", "one", "1 1"])
+@pytest.mark.parametrize(
+    "value", ["3", "-1", "+1", "1.0", "1_0", "١", "²", "0x1", "one", "1 1", "X1", "0X1"]
+)
 def test_anything_else_is_no_option(value):
     assert option(value) == "invalid_choice"
 
@@ -76,3 +78,13 @@ def test_a_day_is_written_exactly_yyyy_mm_dd():
     assert day(" 2024-02-29 ") == datetime.date(2024, 2, 29)
     for value in ("2025-3-5", "20250305", "2025-W10-3", "2025-02-29", "٢٠٢٥-٠٣-٠٥", "", "x"):
         assert day(value) is None, value
+
+
+@pytest.mark.parametrize("value", ["2025-3-5", "2025-03-05T00:00", "٢٠٢٥-٠٣-٠٥"])
+def test_a_day_written_otherwise_is_refused_with_the_forms_own_message(value):
+    """The page and the API show this message; a near-miss is refused like any other."""
+    form = AsOfForm({"as_of": value})
+
+    assert not form.is_valid()
+    assert form.has_error("as_of", "invalid")
+    assert form.errors["as_of"] == ["Enter a valid date."]
