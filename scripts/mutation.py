@@ -33,7 +33,7 @@ MODULES = {
         "tests/test_knowledge_check.py",
         "tests/test_lessons.py",
     ],
-    "roles/models/assessment.py": ["tests/test_assessment.py"],
+    "roles/models/assessment.py": ["tests/test_assessment.py", "tests/test_assessment_input.py"],
     # The forms reading readers' query strings: option numbers, answer sheets, the day.
     "roles/answers.py": [
         "tests/test_answers.py",
