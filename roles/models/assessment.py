@@ -116,7 +116,8 @@ class SelfAssessmentPage(ModuleBasePage):
                     points[role.pk] += weight["points"]
                     reasons[role.pk].append((answer["text"], weight["points"]))
         ranked = sorted(comparison.roles, key=lambda role: -points[role.pk])
-        best = [r for r in ranked if points[r.pk] == points[ranked[0].pk]] if ranked else []
+        # The roles with the top score (none without roles: the loop never reads ranked[0]).
+        best = [r for r in ranked if points[r.pk] == points[ranked[0].pk]]
         return {
             "scores": [(role, points[role.pk]) for role in ranked],
             "best": best[0] if best else None,
