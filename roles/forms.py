@@ -52,6 +52,9 @@ class AspectPageForm(ModulePageForm):
             # check. The admin's form always has them.
             return cleaned_data
         formset.is_valid()  # make sure each row is cleaned before looking at the rows
+        # A value is a point on the aspect's scale: without a named scale it means nothing.
+        # (An API PATCH may leave the scale out: then it is the page's own.)
+        scaled = bool(cleaned_data.get("scale_label", self.instance.scale_label))
         seen = set()
         for form in formset.forms:
             if formset.can_delete and formset._should_delete_form(form):
@@ -63,6 +66,11 @@ class AspectPageForm(ModulePageForm):
             if not raw.strip() and (role is not None or "statement" in form.errors):
                 form.errors["statement"] = ErrorList(
                     ["Write the statement for this role, or delete the row."]
+                )
+            if form.cleaned_data.get("value") is not None and not scaled:
+                form.add_error(
+                    "value",
+                    "Name the scale first (Infographic: scale label), or leave the value empty.",
                 )
             if role is None:
                 continue

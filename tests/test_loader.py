@@ -178,6 +178,30 @@ BREAKAGES = {
         lambda d: d["lessons"][1]["body"][2]["scenario"]["perspectives"][0].update(role="cto"),
         r"lessons\[1\]\.body\[2\]\.perspectives\[0\]: unknown role",
     ),
+    "an icon that is not drawn": (
+        lambda d: d["aspects"][1].update(icon="rocket"),
+        r"aspects\[1\]\.icon: 'rocket' is not one of scope, ",
+    ),
+    "a phrase over 60 characters": (
+        lambda d: d["aspects"][0]["phrases"].update({"technical-project-manager": "x" * 61}),
+        r"aspects\[0\]\.phrases\.technical-project-manager: must be text of 1 to 60",
+    ),
+    "a value off the scale": (
+        lambda d: d["aspects"][0]["values"].update({"technical-program-manager": 6}),
+        r"aspects\[0\]\.values\.technical-program-manager: must be a whole number from 1 to 5",
+    ),
+    "a value on an aspect that is no scale": (
+        lambda d: d["aspects"][1].update(values={"technical-program-manager": 3}),
+        r"aspects\[1\]\.values\.technical-program-manager: a value needs the aspect's scale",
+    ),
+    "a phrase for a role without a statement": (
+        lambda d: d["aspects"][1]["phrases"].update({"scrum-master": "Runs ceremonies"}),
+        r"aspects\[1\]\.phrases\.scrum-master: 'scrum-master' has no statement",
+    ),
+    "a scale without a label": (
+        lambda d: d["aspects"][0]["scale"].pop("label"),
+        r"aspects\[0\]\.scale\.label: missing",
+    ),
     "a duplicated role slug": (
         lambda d: d["roles"].append(dict(d["roles"][0])),
         r"roles: slug used more than once: technical-program-manager",

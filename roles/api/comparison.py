@@ -56,12 +56,25 @@ def comparison_payload(comparison, as_of=None):
                 "title": row.aspect.title,
                 "url": url(row.aspect),
                 "last_published_at": row.aspect.last_published_at,
+                "icon": row.aspect.icon,
+                "scale": (
+                    {
+                        "label": row.aspect.scale_label,
+                        "low": row.aspect.scale_low,
+                        "high": row.aspect.scale_high,
+                    }
+                    if row.aspect.scale_label
+                    else None
+                ),
                 "statements": [
                     {
                         "role_id": c.role.pk,
                         "role_slug": c.role.slug,
                         "role_title": c.role.title,
                         "statement": c.statement,
+                        "phrase": c.phrase,
+                        "short": c.short,
+                        "value": c.value,
                     }
                     for c in row.cells
                 ],

@@ -10,7 +10,14 @@ rather than an OpenAPI document that quietly differs from the answers. The schem
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic import ValidationError as PydanticValidationError
 from wagtail.api.v3.errors import ProblemDetail
 
@@ -73,6 +80,15 @@ class StatementOut(Out):
     role_slug: str
     role_title: str
     statement: str | None
+    phrase: str | None = Field(description="The editor's short phrase for the infographic")
+    short: str = Field(description="The phrase, or else the statement cut to 60 characters")
+    value: int | None = Field(description="The role's point (1-5) on the aspect's scale")
+
+
+class ScaleOut(Out):
+    label: str = Field(description="What the values measure, e.g. How broad the scope")
+    low: str = Field(description="The words for 1")
+    high: str = Field(description="The words for 5")
 
 
 class AspectOut(Out):
@@ -81,6 +97,8 @@ class AspectOut(Out):
     title: str
     url: str | None
     last_published_at: IsoDateTime | None
+    icon: str = Field(description="The infographic's icon for the aspect")
+    scale: ScaleOut | None = Field(description="The aspect's 1-5 scale, when it is one")
     statements: list[StatementOut]
 
 

@@ -146,6 +146,8 @@ def _as_published(page, content, when, aspect_model, role_model):
         for field in ("abbreviation", "short_label", "colour"):
             setattr(page, field, content.get(field, getattr(page, field)))
     if isinstance(page, aspect_model):
+        for field in ("icon", "scale_label", "scale_low", "scale_high"):
+            setattr(page, field, content.get(field, getattr(page, field)))
         # The rows' class from the aspect's own relation: this module names no models.
         statement_model = aspect_model._meta.get_field("statements").related_model
         page.statements = [
@@ -153,6 +155,9 @@ def _as_published(page, content, when, aspect_model, role_model):
                 page_id=page.pk,
                 role_id=row.get("role"),
                 statement=row.get("statement", ""),
+                # Revisions from before the infographic's fields have neither.
+                phrase=row.get("phrase") or "",
+                value=row.get("value"),
                 sort_order=row.get("sort_order"),
             )
             for row in content.get("statements", [])

@@ -10,7 +10,6 @@ Pages in, matrix out: which pages are visible, and reading them, is the model la
 
 from dataclasses import dataclass, field
 
-
 PHRASE_LENGTH = 60  # the infographic's budget for one role's words on one aspect
 
 
@@ -75,32 +74,41 @@ class Comparison:
 
 
 def statement_rows(aspects):
-    """(page_id, role_id, statement) for the aspects' own statements, in the editor's order.
+    """(page_id, role_id, statement, phrase, value) for the aspects' own statements, in the
+    editor's order.
 
     For rows held in memory (a preview's unsaved ones, or rows rebuilt from a revision) or
     already prefetched: the caller decides where statements come from, this reads no database.
     """
     return [
-        (row.page_id, row.role_id, row.statement)
+        (row.page_id, row.role_id, row.statement, row.phrase, row.value)
         for aspect in aspects
         for row in aspect.statements.all()
     ]
 
 
+def _cell(role, page_id, by_cell, extras):
+    phrase, value = (*extras.get((page_id, role.pk), ()), None, None)[:2]
+    return Cell(role, by_cell.get((page_id, role.pk)), phrase or None, value)
+
+
 def build_matrix(roles, aspects, statements):
     """The table of ``aspects`` (rows) x ``roles`` (columns), in the order given.
 
-    ``statements`` are (page_id, role_id, statement) tuples, e.g. a queryset's values_list or
+    ``statements`` are (page_id, role_id, statement, phrase, value) tuples (phrase and value
+    may be left off), e.g. a queryset's values_list or
     statement_rows(aspects). The pages are chosen and read by the caller (roles.models.comparison
     for the live table, roles.comparison.history for a past one): this module knows no models.
     """
-    by_cell = {}
-    for page_id, role_id, statement in statements:
+    by_cell, extras = {}, {}
+    for page_id, role_id, statement, *extra in statements:
         # With duplicate rows for one role the first (in the editor's order) wins.
-        by_cell.setdefault((page_id, role_id), statement)
+        if (page_id, role_id) not in by_cell:
+            by_cell[page_id, role_id] = statement
+            extras[page_id, role_id] = extra
     # An aspect being previewed before its first save has no pk; key its cells by None.
     rows = [
-        Row(aspect, [Cell(role, by_cell.get((aspect.pk, role.pk))) for role in roles])
+        Row(aspect, [_cell(role, aspect.pk, by_cell, extras) for role in roles])
         for aspect in aspects
     ]
     return Comparison(roles=roles, rows=rows, _by_cell=by_cell)

@@ -104,7 +104,8 @@ class Loader:
         return self._create(parent, model, item, **refs)
 
     def _create(self, parent, model, item, roles=None, aspects=None):
-        nested = {"statements", "steps", "body", "role", "questions", "objectives"}
+        nested = {"statements", "phrases", "values", "scale", "steps", "body", "role"}
+        nested |= {"questions", "objectives"}
         fields = {k: v for k, v in item.items() if k not in nested}
         for name, value in fields.items():
             if isinstance(model._meta.get_field(name), RichTextField):
@@ -115,8 +116,18 @@ class Loader:
         page = model(**fields)
         if model is AspectPage:
             # sort_order is not filled in when a list is assigned, so give the file's order.
+            scale = item.get("scale") or {}
+            page.scale_label = scale.get("label", "")
+            page.scale_low, page.scale_high = scale.get("low", ""), scale.get("high", "")
+            phrases, values = item.get("phrases") or {}, item.get("values") or {}
             page.statements = [
-                AspectStatement(role=roles[slug], statement=text.strip(), sort_order=i)
+                AspectStatement(
+                    role=roles[slug],
+                    statement=text.strip(),
+                    phrase=phrases.get(slug, ""),
+                    value=values.get(slug),
+                    sort_order=i,
+                )
                 for i, (slug, text) in enumerate(item["statements"].items())
             ]
         elif model is CareerPathPage:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from roles.comparison.icons import ICONS
+
 DEFAULT_FILE = Path(__file__).resolve().parent / "module.yaml"
 LESSON_BLOCK_TYPES = {
     "paragraph",
@@ -50,6 +52,32 @@ def _slugs(items, where):
     return set(slugs)
 
 
+def _infographic(aspect, where, statements):
+    """An aspect's optional infographic fields: an icon, a scale, a phrase and a value per
+    role that has a statement (the same limits as the admin's fields)."""
+    icon = _get(aspect, "icon", where, required=False)
+    if icon and icon not in ICONS:
+        raise ContentError(f"{where}.icon: {icon!r} is not one of {', '.join(ICONS)}")
+    scale = _get(aspect, "scale", where, kind=dict, required=False)
+    if scale:
+        _get(scale, "label", f"{where}.scale")
+        for key, limit in (("label", 80), ("low", 30), ("high", 30)):
+            if len(_get(scale, key, f"{where}.scale", required=False)) > limit:
+                raise ContentError(f"{where}.scale.{key}: at most {limit} characters")
+    for key in ("phrases", "values"):
+        for role_slug, item in _get(aspect, key, where, kind=dict, required=False).items():
+            place = f"{where}.{key}.{role_slug}"
+            if role_slug not in statements:
+                raise ContentError(f"{place}: {role_slug!r} has no statement on this aspect")
+            if key == "phrases" and not (isinstance(item, str) and 0 < len(item) <= 60):
+                raise ContentError(f"{place}: must be text of 1 to 60 characters")
+            if key == "values":
+                if not scale:
+                    raise ContentError(f"{place}: a value needs the aspect's scale")
+                if type(item) is not int or not 1 <= item <= 5:
+                    raise ContentError(f"{place}: must be a whole number from 1 to 5")
+
+
 def validate(data):
     """Check the whole file's shape and cross-references before anything is written."""
     if not isinstance(data, dict):
@@ -78,6 +106,7 @@ def validate(data):
                 raise ContentError(f"aspects[{i}].statements: unknown role {role_slug!r}")
             if not isinstance(text, str) or not text.strip():
                 raise ContentError(f"aspects[{i}].statements.{role_slug}: must be non-empty text")
+        _infographic(aspect, f"aspects[{i}]", statements)
 
     paths = _get(data, "career_paths", "file", kind=list)
     _slugs(paths, "career_paths")

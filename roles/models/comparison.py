@@ -2,11 +2,12 @@
 (the table's own page is in table.py)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -14,7 +15,8 @@ from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import first_table_publish, table_as_of
-from roles.comparison.matrix import build_matrix, statement_rows
+from roles.comparison.icons import DEFAULT_ICON, ICON_CHOICES
+from roles.comparison.matrix import PHRASE_LENGTH, build_matrix, statement_rows
 from roles.comparison.palette import COLOUR_CHOICES
 from roles.forms import AspectPageForm, RolePageForm
 from roles.visibility import is_visible, visible
@@ -112,10 +114,33 @@ class AspectPage(ModuleBasePage):
         features=RICH_TEXT_FEATURES,
         help_text="Optional: a longer explanation shown on the aspect's own page.",
     )
+    # The infographic's panel for this aspect: an icon, and where the roles differ by degree,
+    # a 1-5 scale (each statement's value) with words for its two ends.
+    icon = models.CharField(max_length=30, choices=ICON_CHOICES, default=DEFAULT_ICON)
+    scale_label = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Optional: what the statements' 1–5 values measure, e.g. 'How broad the "
+        "scope'. Leave empty when the roles differ in kind, not degree.",
+    )
+    scale_low = models.CharField(
+        max_length=30, blank=True, help_text="The scale's 1, e.g. 'One project'"
+    )
+    scale_high = models.CharField(
+        max_length=30, blank=True, help_text="The scale's 5, e.g. 'Many programs'"
+    )
 
     content_panels = Page.content_panels + [
         InlinePanel("statements", heading="Statements", label="Statement"),
         FieldPanel("explanation"),
+        MultiFieldPanel(
+            [
+                FieldPanel("icon"),
+                FieldPanel("scale_label"),
+                FieldRowPanel([FieldPanel("scale_low"), FieldPanel("scale_high")]),
+            ],
+            heading="Infographic",
+        ),
     ]
     base_form_class = AspectPageForm
     search_fields = Page.search_fields + [
@@ -125,6 +150,10 @@ class AspectPage(ModuleBasePage):
     api_fields = [
         APIField("statements", writable=True),
         APIField("explanation", writable=True),
+        APIField("icon", writable=True),
+        APIField("scale_label", writable=True),
+        APIField("scale_low", writable=True),
+        APIField("scale_high", writable=True),
     ]
 
     parent_page_types = ["roles.ComparisonPage"]
@@ -166,13 +195,31 @@ class AspectStatement(Orderable):
     page = ParentalKey(AspectPage, on_delete=models.CASCADE, related_name="statements")
     role = models.ForeignKey(RolePage, on_delete=models.CASCADE, related_name="aspect_statements")
     statement = models.TextField()
+    phrase = models.CharField(
+        max_length=PHRASE_LENGTH,
+        blank=True,
+        help_text=f"Optional: the statement in a few words (at most {PHRASE_LENGTH} characters) "
+        "for the infographic. Empty: the statement, shortened.",
+    )
+    value = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="Optional: where this role sits on the aspect's 1–5 scale (see Infographic).",
+    )
 
-    panels = [FieldPanel("role", widget=forms.Select), FieldPanel("statement")]
+    panels = [
+        FieldPanel("role", widget=forms.Select),
+        FieldPanel("statement"),
+        FieldRowPanel([FieldPanel("phrase"), FieldPanel("value")]),
+    ]
     api_fields = [
         APIField("role", writable=True),
         APIField("role_slug"),
         APIField("role_title"),
         APIField("statement", writable=True),
+        APIField("phrase", writable=True),
+        APIField("value", writable=True),
     ]
 
     # The API names a statement's role only while readers may see the role: an unpublished
@@ -216,7 +263,7 @@ def current_comparison(aspects=None, roles=None):
         aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
         # Plain values: a large table has hundreds of cells, and model instances are costly.
         statements = AspectStatement.objects.filter(page__in=[a.pk for a in aspects]).values_list(
-            "page_id", "role_id", "statement"
+            "page_id", "role_id", "statement", "phrase", "value"
         )
     else:
         # In-memory statements: a preview renders the editor's unsaved rows.

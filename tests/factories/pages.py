@@ -88,25 +88,40 @@ class RolePageFactory(BasePageFactory):
 
 
 class AspectPageFactory(BasePageFactory):
-    """``statements={role_page: "text", ...}`` fills the aspect's cells before it is published."""
+    """``statements={role_page: "text", ...}`` fills the aspect's cells before it is published;
+    a cell may also be ``{"statement": ..., "phrase": ..., "value": 1-5}``. ``scaled=True``
+    names a 1-5 scale (values then mean something)."""
 
     title = factory.Sequence(lambda n: f"Aspect {n}")
     explanation = "<p>Why this aspect matters.</p>"
+    icon = factory.Iterator(["scope", "focus", "time", "general"])
 
     class Meta:
         model = models.AspectPage
 
     class Params:
+        scaled = factory.Trait(
+            scale_label=factory.Sequence(lambda n: f"How far along scale {n}"),
+            scale_low="Little",
+            scale_high="A lot",
+        )
         hostile = factory.Trait(
             title=factory.Sequence(lambda n: hostile(f"Aspect {n}")),
             explanation=factory.Sequence(lambda n: hostile_rich(f"Explanation {n}")),
+            scale_label=factory.Sequence(lambda n: hostile(f"Sc{n}")),  # within 80
+            scale_low=factory.Sequence(lambda n: f"<i>&\"'lo{n}"),  # within 30
+            scale_high=factory.Sequence(lambda n: f"<i>&\"'hi{n}"),
         )
 
     @factory.post_generation
     def statements(obj, create, extracted, **kwargs):
+        cells = [
+            (role, cell if isinstance(cell, dict) else {"statement": cell})
+            for role, cell in (extracted or {}).items()
+        ]
         obj.statements = [
-            models.AspectStatement(role=role, statement=text, sort_order=i)
-            for i, (role, text) in enumerate((extracted or {}).items())
+            models.AspectStatement(role=role, sort_order=i, **cell)
+            for i, (role, cell) in enumerate(cells)
         ]
         return ROWS_SET
 
