@@ -28,7 +28,8 @@
       buttons.forEach((button) => { button.disabled = true; });
       announce(cellForm, 'Saving…', false);
       try {
-        const response = await fetch(cellForm.action, {
+        // Not cellForm.action: the buttons named "action" shadow that property.
+        const response = await fetch(cellForm.getAttribute('action'), {
           method: 'POST',
           body: data,
           headers: { Accept: 'application/json', 'X-CSRFToken': data.get('csrfmiddlewaretoken') },
