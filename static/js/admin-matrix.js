@@ -16,7 +16,8 @@
     const text = cell.querySelector('.matrix__text');
     if (text) text.textContent = body.text;
     cell.querySelector('.matrix__badge').textContent = body.label;
-    cell.querySelector('.matrix__who').textContent = [body.who, body.when].filter(Boolean).join(', ');
+    const who = body.who ? [`by ${body.who}`, body.when].filter(Boolean).join(', ') : '';
+    cell.querySelector('.matrix__who').textContent = who;
   };
 
   document.querySelectorAll('form[data-matrix-cell]').forEach((cellForm) => {
