@@ -93,3 +93,33 @@ def test_a_new_roles_column_filled_from_the_matrix_and_published(browser, live_s
     assert RolePage.objects.get(pk=manager.pk).live
     for aspect in AspectPage.objects.filter(pk__in=[a.pk for a in module.aspects]):
         assert not aspect.has_unpublished_changes
+
+
+def test_open_in_editor_focuses_the_roles_row_or_adds_it_and_comes_back(browser, live_server):
+    module = build_module(roles=2, aspects=1, lessons=1)
+    editor = factories.UserFactory(groups=["Editors"])
+    manager = factories.RolePageFactory(
+        parent=module.role_index, title="Engineering Manager", live=False
+    )
+    aspect, second = module.aspects[0], module.roles[1]
+    ed = sign_in(browser, live_server, editor)
+    ed.goto(f"{live_server.url}/admin/comparison-matrix/")
+
+    # An existing statement: its row's textarea has the focus.
+    link = ed.locator(f"a.matrix__open[href*='/pages/{aspect.pk}/edit/?role={second.pk}&']")
+    link.click()
+    expect(ed.locator("#id_statements-1-statement")).to_be_focused()
+
+    # A missing one: a row is added for the role, focused; saving returns to the matrix.
+    ed.goto(f"{live_server.url}/admin/comparison-matrix/")
+    ed.locator(f"a.matrix__open[href*='?role={manager.pk}&']").click()
+    expect(ed.locator("#id_statements-2-statement")).to_be_focused()
+    expect(ed.locator("#id_statements-2-role")).to_have_value(str(manager.pk))
+    ed.locator("#id_statements-2-statement").fill("Leads the engineers")
+    ed.get_by_role("button", name="Save draft").click()
+    expect(ed).to_have_url(f"{live_server.url}/admin/comparison-matrix/")
+    cell = ed.locator(f"form[action$='/cell/{aspect.pk}/{manager.pk}/']").locator(
+        "xpath=ancestor::td"
+    )
+    expect(cell).to_have_attribute("data-state", "draft")
+    expect(cell).to_contain_text("Leads the engineers")
