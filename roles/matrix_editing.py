@@ -13,7 +13,7 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.admin.panels import get_form_for_model
 from wagtail.models import Revision, WorkflowState
 
-from roles.models import AspectPage, RolePage
+from roles.models import AspectPage, AspectStatement, RolePage
 
 ACTIONS = ("save", "submit", "publish")
 
@@ -72,7 +72,7 @@ def matrix_cells(aspects, roles):
     ids = [a.pk for a in aspects]
     live = {}
     for page_id, role_id, text in (
-        AspectPage.statements.rel.related_model.objects.filter(page__in=ids)
+        AspectStatement.objects.filter(page__in=ids)
         .values_list("page_id", "role_id", "statement")
         .iterator()
     ):
@@ -84,7 +84,11 @@ def matrix_cells(aspects, roles):
     moderation = {
         int(state.object_id): state
         for state in WorkflowState.objects.active()
-        .filter(base_content_type__model="page", object_id__in=keys)
+        .filter(
+            base_content_type__app_label="wagtailcore",
+            base_content_type__model="page",
+            object_id__in=keys,
+        )
         .select_related("requested_by")
     }
     scheduled = {
@@ -105,6 +109,8 @@ def matrix_cells(aspects, roles):
         cells = []
         for role in roles:
             cell = Cell(aspect, role, published.get(role.pk), draft.get(role.pk), "published")
+            # A published cell: who published its aspect last, and when (a revision without a
+            # user is the content loader's).
             source = revisions.get(aspect.live_revision_id)
             cell.who, cell.when = _name(source and source.user), aspect.last_published_at
             if planned and planned_text.get(role.pk) != cell.published:
