@@ -298,3 +298,31 @@ def test_the_matrix_reads_in_a_bounded_number_of_queries(moderator_client, modul
         )
         save(moderator_client, aspect, module.roles[0])
     assert count() == small
+
+
+def test_saves_on_a_draft_with_a_new_row_keep_every_row_once(moderator_client, module):
+    """A row added in a draft has no id until published: later saves must neither lose it
+    nor add it twice."""
+    extra = add_role(module, live=False)
+    aspect, first = module.aspects[0], module.roles[0]
+    assert save(moderator_client, aspect, extra, text="Added", **JSON).status_code == 200
+    assert save(moderator_client, aspect, first, text="Changed", **JSON).status_code == 200
+    assert save(moderator_client, aspect, extra, text="Added, reworded", **JSON).status_code == 200
+    statements = latest_statements(aspect)
+    assert statements[extra.pk] == "Added, reworded" and statements[first.pk] == "Changed"
+    draft = aspect.get_latest_revision_as_object()
+    assert draft.statements.count() == 3
+
+
+def test_a_cell_save_changes_nothing_else_and_starts_a_new_change_note(moderator_client, module):
+    aspect, role = module.aspects[0], module.roles[0]
+    page = aspect.get_latest_revision_as_object()
+    page.explanation = factories.hostile_rich("explanation")
+    page.change_note = "An earlier change"
+    page.save_revision().publish()
+    save(moderator_client, aspect, role, action="publish", **JSON)
+    aspect.refresh_from_db()
+    assert aspect.statements.get(role=role).statement == NEW
+    assert aspect.explanation == factories.hostile_rich("explanation")
+    assert aspect.title == page.title
+    assert aspect.change_note == ""  # as the editor's form: a new change, a new note
