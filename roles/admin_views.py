@@ -68,7 +68,8 @@ class CellView(View):
         action = request.POST.get("action", "save")
         text = request.POST.get("statement", "")
         try:
-            revision, errors = save_cell(aspect, role, text, request.user, action)
+            note = request.POST.get("change_note", "")
+            revision, errors = save_cell(aspect, role, text, request.user, action, note)
         except Refused as refusal:
             return self.answer(request, refusal.status, [refusal.message])
         if errors:

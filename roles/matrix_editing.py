@@ -170,11 +170,13 @@ def _field_data(form, data):
         data[bound.html_name] = "" if value is None else str(value)
 
 
-def form_data(form, role, text, action):
+def form_data(form, role, text, action, note=""):
     """The posted data of ``form`` (unbound, showing the latest revision) with ``role``'s
-    statement set to ``text``, or a row added for it."""
+    statement set to ``text``, or a row added for it, and the change note if one is given."""
     data = {}
     _field_data(form, data)
+    if note:
+        data["change_note"] = note
     formset = form.formsets["statements"]
     _field_data(formset.management_form, data)
     found = False
@@ -210,7 +212,7 @@ def check_allowed(page, user, action):
         raise Refused(str(lock.get_message(user) or f"“{page.title}” is locked."), status=423)
 
 
-def save_cell(aspect, role, text, user, action="save"):
+def save_cell(aspect, role, text, user, action="save", note=""):
     """Save ``role``'s statement on ``aspect`` as a new revision, then submit or publish it as
     the editor's buttons do. Returns the revision, or the form's errors as a list of strings."""
     if action not in ACTIONS:
@@ -219,7 +221,7 @@ def save_cell(aspect, role, text, user, action="save"):
     latest = aspect.get_latest_revision_as_object()
     form_class = cell_form_class()
     kwargs = {"instance": latest, "parent_page": aspect.get_parent(), "for_user": user}
-    data = form_data(form_class(**kwargs), role, text, action)
+    data = form_data(form_class(**kwargs), role, text, action, note)
     form = form_class(data, **kwargs)
     if action == "save":
         form.defer_required_fields()

@@ -326,3 +326,17 @@ def test_a_cell_save_changes_nothing_else_and_starts_a_new_change_note(moderator
     assert aspect.explanation == factories.hostile_rich("explanation")
     assert aspect.title == page.title
     assert aspect.change_note == ""  # as the editor's form: a new change, a new note
+
+
+def test_a_change_note_typed_in_the_cell_is_published_with_it(moderator_client, client, module):
+    aspect, role = module.aspects[0], module.roles[0]
+    note = "Clarified the roadmap statement"
+    response = moderator_client.post(
+        cell_url(aspect, role),
+        {"statement": NEW, "action": "publish", "change_note": note},
+        **JSON,
+    )
+    assert response.status_code == 200
+    aspect.refresh_from_db()
+    assert aspect.change_note == note
+    assert note in client.get(aspect.url).content.decode()
