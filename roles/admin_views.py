@@ -1,27 +1,30 @@
 """Admin screens for editors: the comparison matrix and the dashboard's status panel."""
 
+from django.contrib import messages
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Revision, WorkflowState
 
+from roles.matrix_editing import (
+    Refused,
+    changed_aspects,
+    matrix_cells,
+    publish_or_submit,
+    save_cell,
+)
 from roles.models import AspectPage, RolePage
 
 
-class MatrixCell:
-    def __init__(self, published, draft):
-        self.published = published  # the live statement, or None
-        # The latest draft's wording when it differs from what learners see.
-        self.draft = draft if draft != published else None
-
-    @property
-    def missing(self):
-        return self.published is None
-
-
 class ComparisonMatrixView(WagtailAdminTemplateMixin, TemplateView):
-    """Aspects x roles with each cell's published statement, drafts and gaps flagged."""
+    """Aspects x roles: each cell's wording, its state (published, draft differs, in moderation,
+    scheduled, missing), a form to change it, and a link to the aspect's editor at that row."""
 
     page_title = "Comparison matrix"
     header_icon = "table"
@@ -33,20 +36,107 @@ class ComparisonMatrixView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         roles = list(RolePage.objects.order_by("path"))
-        rows = []
-        for aspect in AspectPage.objects.order_by("path"):
-            published = {}
-            if aspect.live:
-                published = {s.role_id: s.statement for s in aspect.statements.all()}
-            draft = published
-            if aspect.has_unpublished_changes:
-                latest = aspect.get_latest_revision_as_object()
-                draft = {s.role_id: s.statement for s in latest.statements.all()}
-            cells = [MatrixCell(published.get(r.pk), draft.get(r.pk)) for r in roles]
-            rows.append((aspect, cells))
-        context.update(roles=roles, rows=rows)
+        aspects = list(AspectPage.objects.order_by("path").defer_streamfields())
+        rows = matrix_cells(aspects, roles)
+        perms = {a.pk: a.permissions_for_user(user) for a in aspects}
+        context.update(
+            roles=[
+                (role, sum(1 for _, cells in rows if cells[i].state == "missing"))
+                for i, role in enumerate(roles)
+            ],
+            rows=[(aspect, perms[aspect.pk], cells) for aspect, cells in rows],
+            matrix_url=self.request.path,
+            can_publish=any(p.can_publish() for p in perms.values()),
+            changed=len(changed_aspects(rows)),
+        )
         return context
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class CellView(View):
+    """POST: one cell's new wording, saved (and submitted or published) as a new revision of
+    its aspect. JSON for the matrix's script; a message and the matrix again without it."""
+
+    def post(self, request, aspect_id, role_id):
+        aspect = get_object_or_404(AspectPage, pk=aspect_id)
+        role = get_object_or_404(RolePage, pk=role_id)
+        action = request.POST.get("action", "save")
+        text = request.POST.get("statement", "")
+        try:
+            note = request.POST.get("change_note", "")
+            revision, errors = save_cell(aspect, role, text, request.user, action, note)
+        except Refused as refusal:
+            return self.answer(request, refusal.status, [refusal.message])
+        if errors:
+            return self.answer(request, 400, errors)
+        aspect.refresh_from_db()
+        cell = matrix_cells([aspect], [role])[0][1][0]
+        done = {"save": "Saved as a draft", "submit": "Submitted for moderation"}
+        message = f"{done.get(action, 'Published')}: {aspect.title}, {role.title}."
+        return self.answer(request, 200, [], message, cell)
+
+    def answer(self, request, status, errors, message="", cell=None):
+        if _wants_json(request):
+            body = {"ok": not errors, "errors": errors, "message": message}
+            if cell is not None:
+                body.update(
+                    state=cell.state,
+                    label=cell.label,
+                    who=cell.who,
+                    when=date_format(localtime(cell.when), "DATETIME_FORMAT") if cell.when else "",
+                    text=cell.text or "",
+                )
+            return JsonResponse(body, status=status)
+        for error in errors:
+            messages.error(request, error)
+        if message:
+            messages.success(request, message)
+        return redirect("comparison_matrix")
+
+
+class BulkView(WagtailAdminTemplateMixin, TemplateView):
+    """Publish (or submit for moderation) every changed aspect, or those changed in one role's
+    column: GET asks to confirm, listing them; POST does it, page by page, as by hand."""
+
+    page_title = "Publish the matrix's changes"
+    header_icon = "table"
+    template_name = "roles/admin/matrix_bulk.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = request.GET.get("action") or request.POST.get("action") or "publish"
+        if self.action not in ("publish", "submit"):
+            return HttpResponseBadRequest("Unknown action.")
+        role_id = request.GET.get("role") or request.POST.get("role")
+        self.role = get_object_or_404(RolePage, pk=role_id) if role_id else None
+        roles = list(RolePage.objects.order_by("path"))
+        aspects = list(AspectPage.objects.order_by("path").defer_streamfields())
+        self.aspects = changed_aspects(matrix_cells(aspects, roles), self.role)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        verb = "Publish" if self.action == "publish" else "Submit for moderation"
+        return f"{verb}: {self.role.title if self.role else 'every changed aspect'}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action=self.action, role=self.role, aspects=self.aspects)
+        return context
+
+    def post(self, request):
+        done, refused = publish_or_submit(self.aspects, request.user, self.action)
+        verb = "Published" if self.action == "publish" else "Submitted for moderation"
+        if done:
+            messages.success(request, f"{verb}: " + ", ".join(a.title for a in done) + ".")
+        for aspect, reason in refused:
+            messages.error(request, f"Not {verb.lower()}: {aspect.title}. {reason}")
+        if not done and not refused:
+            messages.info(request, "Nothing to do: no aspect has unpublished changes.")
+        return redirect("comparison_matrix")
 
 
 class ModuleStatusPanel(Component):

@@ -1,15 +1,42 @@
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from roles.admin_views import ComparisonMatrixView, ModuleStatusPanel
+from roles.admin_views import BulkView, CellView, ComparisonMatrixView, ModuleStatusPanel
 
 
 @hooks.register("register_admin_urls")
 def register_matrix_url():
-    return [path("comparison-matrix/", ComparisonMatrixView.as_view(), name="comparison_matrix")]
+    return [
+        path("comparison-matrix/", ComparisonMatrixView.as_view(), name="comparison_matrix"),
+        path(
+            "comparison-matrix/cell/<int:aspect_id>/<int:role_id>/",
+            CellView.as_view(),
+            name="comparison_matrix_cell",
+        ),
+        path("comparison-matrix/bulk/", BulkView.as_view(), name="comparison_matrix_bulk"),
+    ]
+
+
+@hooks.register("insert_editor_js")
+def matrix_row_focus_js():
+    # Opened from a matrix cell (?role=<id>), the aspect editor focuses that role's statement
+    # row, or adds one for it: the matrix's link works without the matrix's own script.
+    return format_html('<script src="{}" defer></script>', static("js/admin-matrix-row.js"))
+
+
+@hooks.register("after_edit_page")
+def back_to_the_matrix(request, page):
+    # Wagtail returns to ?next= after publishing or submitting, but stays in the editor after
+    # saving a draft; opened from the matrix, saving a draft goes back to it too. Autosave
+    # (a JSON request) stays where it is.
+    target = request.POST.get("next", "")
+    if target == reverse("comparison_matrix") and request.accepts("text/html"):
+        return redirect(target)
+    return None
 
 
 @hooks.register("register_admin_menu_item")

@@ -5,7 +5,8 @@
 
 Uses Debian's Chromium (/usr/bin/chromium, or CHROMIUM=...) through Playwright. It walks the
 module as a learner would: reads lessons to their end, answers a knowledge check wrongly,
-passes the final check, opens the completion summary; and looks at a lesson on a phone.
+passes the final check, opens the completion summary; and looks at a lesson on a phone. With
+an admin account's name and password in the environment it also shows the admin's matrix.
 """
 
 import os
@@ -108,7 +109,29 @@ def main():
         phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
         phone.goto(lessons[3])
         shot(phone, "phone-lesson.png")
+        admin_matrix(browser)
         browser.close()
+
+
+def admin_matrix(browser):
+    """The admin's comparison matrix with one cell's form open and a new wording typed (not
+    saved: the shot changes nothing). Needs an admin account: DJANGO_SUPERUSER_USERNAME and
+    DJANGO_SUPERUSER_PASSWORD, as `manage.py ensure_admin` takes them."""
+    username = os.environ.get("DJANGO_SUPERUSER_USERNAME")
+    password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
+    if not (username and password):
+        print("docs/admin-matrix.png skipped: set DJANGO_SUPERUSER_USERNAME and _PASSWORD")
+        return
+    page = browser.new_page(viewport=WIDE)
+    page.goto(f"{BASE}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{BASE}/admin/comparison-matrix/")
+    form = page.locator("form[data-matrix-cell]").first
+    form.locator("xpath=ancestor::td").locator("summary").click()
+    form.locator("textarea").fill("Owns the roadmap of every project in the program")
+    shot(page, "admin-matrix.png")
 
 
 if __name__ == "__main__":
