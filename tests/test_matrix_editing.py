@@ -340,3 +340,22 @@ def test_a_change_note_typed_in_the_cell_is_published_with_it(moderator_client, 
     aspect.refresh_from_db()
     assert aspect.change_note == note
     assert note in client.get(aspect.url).content.decode()
+
+
+def test_a_cells_save_keeps_the_infographics_phrases_values_and_scale(moderator_client, module):
+    one, two = module.roles
+    aspect = factories.AspectPageFactory(
+        parent=module.comparison,
+        scaled=True,
+        statements={
+            one: {"statement": "Broad", "phrase": "Many projects", "value": 5},
+            two: {"statement": "Narrow", "phrase": "One project", "value": 2},
+        },
+    )
+
+    assert save(moderator_client, aspect, one, action="publish").status_code in (200, 302)
+
+    aspect.refresh_from_db()
+    rows = {s.role_id: (s.statement, s.phrase, s.value) for s in aspect.statements.all()}
+    assert rows == {one.pk: (NEW, "Many projects", 5), two.pk: ("Narrow", "One project", 2)}
+    assert aspect.scale_label.startswith("How far along scale")
