@@ -198,6 +198,10 @@ def test_the_latest_publish_of_any_row_or_column_dates_the_table(tree):
         ),
         ("Plans, tracks; and delivers, " + "x" * 50, "Plans, tracks; and delivers…"),
         ("x" * 80, "x" * 59 + "…"),  # one long word: cut inside it
+        (  # only punctuation is trimmed from the cut, never letters
+            "Ships the payments platform to the region LATAM-XX internationally",
+            "Ships the payments platform to the region LATAM-XX…",
+        ),
         (None, ""),
     ],
 )
@@ -207,3 +211,22 @@ def test_a_statement_is_shortened_at_a_word_boundary_for_the_infographic(stateme
     # The editor's phrase wins over the shortened statement; without one, the statement.
     assert Cell(role=None, statement=statement, phrase="Owns outcomes").short == "Owns outcomes"
     assert Cell(role=None, statement=statement).short == expected
+
+
+def test_cells_carry_the_infographics_phrase_and_value_when_given():
+    one, two, aspect = (SimpleNamespace(pk=pk) for pk in (1, 2, 10))
+    statements = [
+        (10, 1, "Owns the roadmap", "Roadmap", 4),
+        (10, 2, "Runs one project", "", 2),  # an empty phrase is no phrase
+    ]
+
+    row = build_matrix([one, two], [aspect], statements).rows[0]
+
+    assert [(c.statement, c.phrase, c.value) for c in row.cells] == [
+        ("Owns the roadmap", "Roadmap", 4),
+        ("Runs one project", None, 2),
+    ]
+    assert [c.short for c in row.cells] == ["Roadmap", "Runs one project"]
+    # Statements without the two (an older caller's triples) leave them empty.
+    plain = build_matrix([one], [aspect], [(10, 1, "Owns it")]).rows[0].cells[0]
+    assert (plain.statement, plain.phrase, plain.value) == ("Owns it", None, None)
