@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULES = {
     "roles/comparison/matrix.py": ["tests/test_comparison_units.py"],
     # The table's queries (which roles and aspects, read how) and the role and aspect pages.
-    "roles/models/comparison.py": ["tests/test_comparison_units.py", "tests/test_comparison.py"],
+    "roles/models/comparison.py": [
+        "tests/test_comparison_units.py",
+        "tests/test_comparison.py",
+        "tests/test_history_units.py",
+        "tests/test_infographic_data.py",
+    ],
     "roles/comparison/history.py": ["tests/test_history_units.py"],
     "roles/visibility.py": ["tests/test_visibility.py"],
     # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.

@@ -9,6 +9,7 @@ data small enough for mutation testing.
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
@@ -230,3 +231,31 @@ def test_cells_carry_the_infographics_phrase_and_value_when_given():
     # Statements without the two (an older caller's triples) leave them empty.
     plain = build_matrix([one], [aspect], [(10, 1, "Owns it")]).rows[0].cells[0]
     assert (plain.statement, plain.phrase, plain.value) == ("Owns it", None, None)
+
+
+def test_an_aspect_page_shows_its_row_describes_it_and_links_each_cells_history(client, module):
+    aspect, (one, two) = module.aspects[0], module.roles
+    html = BeautifulSoup(client.get(aspect.url).content, "html.parser")
+
+    wordings = [dd.get_text(strip=True) for dd in html.select("dl.statements dd")]
+    assert wordings == [f"{one.title} on aspect 0", f"{two.title} on aspect 0"]
+    description = html.find("meta", attrs={"name": "description"})["content"]
+    assert (
+        description
+        == f"{one.title}: {one.title} on aspect 0. {two.title}: {two.title} on aspect 0."
+    )
+    links = [a["href"] for a in html.select("a.cell-history")]
+    base = module.comparison.url
+    assert links == [f"{base}history/{aspect.pk}/{role.pk}/" for role in (one, two)]
+    assert all(client.get(link).status_code == 200 for link in links)
+
+
+def test_a_role_page_lists_its_own_statement_on_each_aspect(client, module):
+    one, two = module.roles
+    html = BeautifulSoup(client.get(one.url).content, "html.parser")
+
+    wordings = [dd.get_text(strip=True) for dd in html.select("dl.statements dd")]
+    assert wordings == [f"{one.title} on aspect 0", f"{one.title} on aspect 1"]
+    assert f"{two.title} on aspect" not in str(html)
+    # The site's navigation is drawn from the request's site, with the page's section marked.
+    assert html.find("a", attrs={"aria-current": "true"})["href"] == module.role_index.url
