@@ -32,7 +32,10 @@ MODULES = {
         "tests/test_history_units.py",
         "tests/test_infographic_data.py",
     ],
-    "roles/comparison/history.py": ["tests/test_history_units.py"],
+    "roles/comparison/history.py": [
+        "tests/test_history_units.py",
+        "tests/test_infographic_data.py",
+    ],
     "roles/visibility.py": ["tests/test_visibility.py"],
     # Knowledge-check scoring (KnowledgeCheckValue.judge) and the lesson blocks.
     "roles/blocks.py": [

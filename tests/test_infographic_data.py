@@ -211,6 +211,9 @@ def test_revisions_from_before_the_fields_still_rebuild_the_table(module):
     table = comparison_as_of(timezone.localdate())
 
     cells = table.rows[0].cells
+    # Fields the revision does not have are read as the page has them now.
+    shown = table.rows[0].aspect
+    assert (shown.icon, shown.scale_label, shown.scale_low) == (aspect.icon, "", "")
     assert [c.statement for c in cells] == [s.statement for s in aspect.statements.all()]
     assert [(c.phrase, c.value) for c in cells] == [(None, None), (None, None)]
     assert cells[0].short == short_phrase(cells[0].statement)
