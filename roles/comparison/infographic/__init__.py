@@ -23,7 +23,7 @@ PROFILE_MIN = 3  # scaled aspects needed before the profile chart is drawn
 
 
 def title_for(roles):
-    """"A vs B", "A, B and C": the published roles' names."""
+    """ "A vs B", "A, B and C": the published roles' names."""
     names = [role.title for role in roles]
     if not names:
         return "The roles compared"
@@ -76,8 +76,16 @@ def _aspect(row, roles, n, x, y, w, cfg, wide):
         parts.append(marker(i, cx + size * 0.45, cy + size * 1.05, size * 0.42, colour))
         label = wrap((role.short_label or role.title).upper(), col_w - size * 1.4, size - 3)
         parts.append(
-            text(cx + size * 1.2, cy + size * 0.45, label, size - 3, panel, fill=colour,
-                 font_weight="700", letter_spacing="0.06em")
+            text(
+                cx + size * 1.2,
+                cy + size * 0.45,
+                label,
+                size - 3,
+                panel,
+                fill=colour,
+                font_weight="700",
+                letter_spacing="0.06em",
+            )
         )
         cy += size * 0.45 + len(label) * (size - 3) * 1.4 + size * 0.35
         words = cell.short if cell.statement or cell.phrase else ""
@@ -112,13 +120,13 @@ def render_svg(comparison, layout="wide", id_prefix=None):
     sub = wrap(
         f"{len(roles)} role{'s' * (len(roles) != 1)} compared on {len(rows)} "
         f"aspect{'s' * (len(rows) != 1)}, drawn from the published table",
-        inner, size - 1,
+        inner,
+        size - 1,
     )
     h = len(lines) * cfg["title"] * 1.4 + size * 0.4 + len(sub) * (size - 1) * 1.4
     parts.append(rect(m, y, inner, h, panel="title", fill="none"))
     parts.append(text(m, y, lines, cfg["title"], "title", fill=INK, font_weight="800"))
-    parts.append(text(m, y + h - len(sub) * (size - 1) * 1.4, sub, size - 1, "title",
-                      fill=MUTED))
+    parts.append(text(m, y + h - len(sub) * (size - 1) * 1.4, sub, size - 1, "title", fill=MUTED))
     y += h + cfg["gap"]
 
     # The legend: one chip per role (colour, marker shape, label), in column order.
@@ -146,8 +154,19 @@ def render_svg(comparison, layout="wide", id_prefix=None):
     scales = [row for row in rows if scaled(row)]
     if len(scales) >= PROFILE_MIN:
         h, drawn = profile(comparison, scales, m, y, inner, "profile", size - 1)
-        parts.append(rect(m, y, inner, h, panel="profile", rx=14, fill="#ffffff",
-                          stroke=LINE, stroke_width=1.5))
+        parts.append(
+            rect(
+                m,
+                y,
+                inner,
+                h,
+                panel="profile",
+                rx=14,
+                fill="#ffffff",
+                stroke=LINE,
+                stroke_width=1.5,
+            )
+        )
         parts.append(drawn)
         y += h + cfg["gap"]
 

@@ -20,7 +20,8 @@ def marker(index, cx, cy, r, fill, stroke="#ffffff"):
         return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" {paint}/>'
     if shape == "square":
         s = r * 0.9
-        return f'<rect x="{cx - s:.1f}" y="{cy - s:.1f}" width="{2 * s:.1f}" height="{2 * s:.1f}" {paint}/>'
+        corner = f'x="{cx - s:.1f}" y="{cy - s:.1f}"'
+        return f'<rect {corner} width="{2 * s:.1f}" height="{2 * s:.1f}" {paint}/>'
     points = {
         "triangle": [(0, -1.1), (1, 0.75), (-1, 0.75)],
         "diamond": [(0, -1.15), (1.15, 0), (0, 1.15), (-1.15, 0)],
@@ -52,8 +53,13 @@ def chip(index, role, x, y, w, panel, size):
             rect(x, y, w, h, panel=panel, rx=h / 2 if len(lines) == 1 else 10, fill=colour),
             marker(index, x + size * 1.2, y + h / 2, size * 0.42, "#ffffff", stroke=colour),
             text(
-                x + size * 2.1, y + (h - len(lines) * size * 1.4) / 2 + size * 0.1, lines,
-                size, panel, fill="#ffffff", font_weight="700",
+                x + size * 2.1,
+                y + (h - len(lines) * size * 1.4) / 2 + size * 0.1,
+                lines,
+                size,
+                panel,
+                fill="#ffffff",
+                font_weight="700",
             ),
         ]
     )
@@ -76,8 +82,14 @@ def track(index, role, value, x, y, w, panel, size):
         )
     words = f"{value} of 5" if value else "no value"
     parts.append(
-        text(x + 4 * gap + 2 * r + size * 0.5, y + r - size * 0.6, [words], size - 1, panel,
-             fill=MUTED)
+        text(
+            x + 4 * gap + 2 * r + size * 0.5,
+            y + r - size * 0.6,
+            [words],
+            size - 1,
+            panel,
+            fill=MUTED,
+        )
     )
     return 2 * r + 4, "".join(parts)
 
@@ -123,8 +135,17 @@ def profile(comparison, rows, x, y, w, panel, size):
         half = line_w / 2 - size
         low_l, high_l = wrap(low, half, size - 1), wrap(high, half, size - 1)
         parts.append(text(line_x, line_y + size * 0.9, low_l, size - 1, panel, fill=MUTED))
-        parts.append(text(line_x + line_w, line_y + size * 0.9, high_l, size - 1, panel,
-                          anchor="end", fill=MUTED))
+        parts.append(
+            text(
+                line_x + line_w,
+                line_y + size * 0.9,
+                high_l,
+                size - 1,
+                panel,
+                anchor="end",
+                fill=MUTED,
+            )
+        )
         for i, (role, cell) in enumerate(zip(roles, row.cells, strict=True)):
             if cell.value is None:
                 continue

@@ -9,7 +9,10 @@ from xml.sax.saxutils import escape
 
 EM = 0.62  # budgeted average character width, in ems
 LEADING = 1.4  # line height, in ems
-FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', 'Liberation Sans', sans-serif"
+FONT = (
+    "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', 'Liberation Sans', "
+    "sans-serif"
+)
 INK = "#1b1f24"
 MUTED = "#4a5360"
 LINE = "#d5dbe3"
