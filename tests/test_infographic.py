@@ -223,7 +223,7 @@ def test_the_layout_is_chosen_by_address_or_parameter_and_a_bad_one_is_refused(c
         assert response.status_code == 200 and response["Content-Type"].startswith("image/svg")
         widths[url] = parse(response.content).get("width")
     assert widths[base] == widths[f"{base}wide/"] == "1200"
-    assert widths[f"{base}narrow/"] == widths[f"{base}?layout=narrow"] == "380"
+    assert widths[f"{base}narrow/"] == widths[f"{base}?layout=narrow"] == "360"
     for bad in (f"{base}?layout=tall", f"{base}png/?scale=3", f"{base}png/?scale=x"):
         response = client.get(bad)
         assert response.status_code == 400, bad

@@ -12,12 +12,12 @@ from xml.sax.saxutils import escape
 from ..icons import DEFAULT_ICON
 from ..palette import colour_hex
 from .charts import chip, ends, icon, marker, profile, scaled, track
-from .svg import FONT, INK, LINE, MUTED, TINT, attr, rect, text, wrap
+from .svg import FONT, INK, LINE, MUTED, TINT, attr, rect, small, text, wrap
 
 LAYOUTS = {
     # width, margin, gap between panels, body text size, title size
     "wide": {"width": 1200, "margin": 40, "gap": 20, "size": 16, "title": 32},
-    "narrow": {"width": 380, "margin": 16, "gap": 14, "size": 15, "title": 22},
+    "narrow": {"width": 360, "margin": 14, "gap": 14, "size": 16, "title": 22},
 }
 PROFILE_MIN = 3  # scaled aspects needed before the profile chart is drawn
 
@@ -58,9 +58,9 @@ def _aspect(row, roles, n, x, y, w, cfg, wide):
     if is_scale:
         low, high = ends(row)
         caption = f"{getattr(row.aspect, 'scale_label', '')}: 1 = {low}, 5 = {high}"
-        lines = wrap(caption, x + w - pad - title_x, size - 2)
-        parts.append(text(title_x, top + 2, lines, size - 2, panel, fill=MUTED))
-        top += 2 + len(lines) * (size - 2) * 1.4
+        lines = wrap(caption, x + w - pad - title_x, small(size))
+        parts.append(text(title_x, top + 2, lines, small(size), panel, fill=MUTED))
+        top += 2 + len(lines) * small(size) * 1.4
     top += size * 0.8
     columns = len(roles) if wide else 1
     col_gap = size * 1.2
@@ -74,20 +74,20 @@ def _aspect(row, roles, n, x, y, w, cfg, wide):
         # A thin rule in the role's colour with its marker and label: who this is, in words.
         parts.append(rect(cx, cy, col_w, 3, fill=colour, rx=1.5))
         parts.append(marker(i, cx + size * 0.45, cy + size * 1.05, size * 0.42, colour))
-        label = wrap((role.short_label or role.title).upper(), col_w - size * 1.4, size - 3)
+        label = wrap((role.short_label or role.title).upper(), col_w - size * 1.4, small(size))
         parts.append(
             text(
                 cx + size * 1.2,
                 cy + size * 0.45,
                 label,
-                size - 3,
+                small(size),
                 panel,
                 fill=colour,
                 font_weight="700",
                 letter_spacing="0.06em",
             )
         )
-        cy += size * 0.45 + len(label) * (size - 3) * 1.4 + size * 0.35
+        cy += size * 0.45 + len(label) * small(size) * 1.4 + size * 0.35
         words = cell.short if cell.statement or cell.phrase else ""
         lines = wrap(words or "No statement yet", col_w, size)
         style = {} if words else {"font_style": "italic"}
@@ -121,12 +121,14 @@ def render_svg(comparison, layout="wide", id_prefix=None):
         f"{len(roles)} role{'s' * (len(roles) != 1)} compared on {len(rows)} "
         f"aspect{'s' * (len(rows) != 1)}, drawn from the published table",
         inner,
-        size - 1,
+        small(size),
     )
-    h = len(lines) * cfg["title"] * 1.4 + size * 0.4 + len(sub) * (size - 1) * 1.4
+    h = len(lines) * cfg["title"] * 1.4 + size * 0.4 + len(sub) * small(size) * 1.4
     parts.append(rect(m, y, inner, h, panel="title", fill="none"))
     parts.append(text(m, y, lines, cfg["title"], "title", fill=INK, font_weight="800"))
-    parts.append(text(m, y + h - len(sub) * (size - 1) * 1.4, sub, size - 1, "title", fill=MUTED))
+    parts.append(
+        text(m, y + h - len(sub) * small(size) * 1.4, sub, small(size), "title", fill=MUTED)
+    )
     y += h + cfg["gap"]
 
     # The legend: one chip per role (colour, marker shape, label), in column order.
@@ -139,7 +141,7 @@ def render_svg(comparison, layout="wide", id_prefix=None):
     for i, role in enumerate(roles):
         cx = m + (i % per_row) * (chip_w + chip_gap)
         row_top = y + sum(heights[: i // per_row]) + (i // per_row) * 10
-        h, drawn = chip(i, role, cx, row_top, chip_w, "roles", size - 1)
+        h, drawn = chip(i, role, cx, row_top, chip_w, "roles", small(size))
         if i % per_row == 0:
             heights.append(h)
         else:
@@ -153,7 +155,7 @@ def render_svg(comparison, layout="wide", id_prefix=None):
 
     scales = [row for row in rows if scaled(row)]
     if len(scales) >= PROFILE_MIN:
-        h, drawn = profile(comparison, scales, m, y, inner, "profile", size - 1)
+        h, drawn = profile(comparison, scales, m, y, inner, "profile", small(size))
         parts.append(
             rect(
                 m,

@@ -6,7 +6,7 @@ are told apart in grey print and by readers who do not see the colours.
 
 from ..icons import DEFAULT_ICON, DRAWINGS
 from ..palette import colour_hex
-from .svg import INK, LINE, MUTED, rect, text, wrap
+from .svg import INK, LINE, MUTED, rect, small, text, wrap
 
 SHAPES = ["circle", "square", "triangle", "diamond", "down", "hexagon"]
 SCALE = range(1, 6)
@@ -50,7 +50,7 @@ def chip(index, role, x, y, w, panel, size):
     colour = colour_hex(role.colour)
     return h, "".join(
         [
-            rect(x, y, w, h, panel=panel, rx=h / 2 if len(lines) == 1 else 10, fill=colour),
+            rect(x, y, w, h, rx=h / 2 if len(lines) == 1 else 10, fill=colour),
             marker(index, x + size * 1.2, y + h / 2, size * 0.42, "#ffffff", stroke=colour),
             text(
                 x + size * 2.1,
@@ -86,7 +86,7 @@ def track(index, role, value, x, y, w, panel, size):
             x + 4 * gap + 2 * r + size * 0.5,
             y + r - size * 0.6,
             [words],
-            size - 1,
+            small(size),
             panel,
             fill=MUTED,
         )
@@ -133,14 +133,14 @@ def profile(comparison, rows, x, y, w, panel, size):
             parts.append(f'<circle cx="{tx:.1f}" cy="{line_y:.1f}" r="2.5" fill="{MUTED}"/>')
         low, high = ends(row)
         half = line_w / 2 - size
-        low_l, high_l = wrap(low, half, size - 1), wrap(high, half, size - 1)
-        parts.append(text(line_x, line_y + size * 0.9, low_l, size - 1, panel, fill=MUTED))
+        low_l, high_l = wrap(low, half, small(size)), wrap(high, half, small(size))
+        parts.append(text(line_x, line_y + size * 0.9, low_l, small(size), panel, fill=MUTED))
         parts.append(
             text(
                 line_x + line_w,
                 line_y + size * 0.9,
                 high_l,
-                size - 1,
+                small(size),
                 panel,
                 anchor="end",
                 fill=MUTED,
@@ -153,7 +153,7 @@ def profile(comparison, rows, x, y, w, panel, size):
             shift = (same.index(i) - (len(same) - 1) / 2) * size * 0.9
             cx = line_x + (cell.value - 1) * line_w / 4 + shift
             parts.append(marker(i, cx, line_y, size * 0.5, colour_hex(role.colour)))
-        ends_h = max(len(low_l), len(high_l)) * (size - 1) * 1.4
+        ends_h = max(len(low_l), len(high_l)) * small(size) * 1.4
         bottom = line_y + size * 0.9 + ends_h
         top = max(bottom, top + block) + size * 0.9
     return top - y + size * 0.3, "".join(parts)

@@ -19,6 +19,12 @@ LINE = "#d5dbe3"
 TINT = "#f4f6f9"
 
 
+def small(size):
+    """Secondary text (labels, captions, scale words): smaller, never below 14 units, which
+    the narrow layout renders at 12 px or more in a figure 310 px wide."""
+    return max(14, size - 2)
+
+
 def attr(value):
     return escape(str(value), {'"': "&quot;"})
 
