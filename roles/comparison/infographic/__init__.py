@@ -74,7 +74,10 @@ def _aspect(row, roles, n, x, y, w, cfg, wide):
         # A thin rule in the role's colour with its marker and label: who this is, in words.
         parts.append(rect(cx, cy, col_w, 3, fill=colour, rx=1.5))
         parts.append(marker(i, cx + size * 0.45, cy + size * 1.05, size * 0.42, colour))
-        label = wrap((role.short_label or role.title).upper(), col_w - size * 1.4, small(size))
+        # Capitals with letter-spacing run wider than the budget's average: budget them 1.2x.
+        label = wrap(
+            (role.short_label or role.title).upper(), col_w - size * 1.4, small(size) * 1.2
+        )
         parts.append(
             text(
                 cx + size * 1.2,

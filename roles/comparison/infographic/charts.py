@@ -54,7 +54,7 @@ def chip(index, role, x, y, w, panel, size):
             marker(index, x + size * 1.2, y + h / 2, size * 0.42, "#ffffff", stroke=colour),
             text(
                 x + size * 2.1,
-                y + (h - len(lines) * size * 1.4) / 2 + size * 0.1,
+                y + (h - len(lines) * size * 1.4) / 2 - size * 0.05,
                 lines,
                 size,
                 panel,

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 EM = 0.62  # budgeted average character width, in ems
 LEADING = 1.4  # line height, in ems
 FONT = (
-    "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'DejaVu Sans', 'Liberation Sans', "
+    "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', "
     "sans-serif"
 )
 INK = "#1b1f24"
