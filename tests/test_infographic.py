@@ -1,98 +1,309 @@
-"""The infographic: an SVG drawn from the published comparison, whatever its size."""
+"""The infographic: an SVG drawn from the published comparison, in two layouts, and its
+downloads (SVG, PNG at 1x and 2x), always in step with what was last published."""
+
+import struct
+from types import SimpleNamespace as NS
 
 import pytest
 from defusedxml import ElementTree as ET
 
-from roles.comparison.infographic import CHAR
+from roles.comparison.icons import DRAWINGS, ICONS
+from roles.comparison.infographic import LAYOUTS, render_svg, title_for
+from roles.comparison.matrix import Cell, Comparison, Row
 from tests import factories
 from tests.conftest import soup
+from tests.page_cache import PURGED, page_cache  # noqa: F401
 from tests.test_history import republish
 
-pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
+db = pytest.mark.django_db
+
+
+# --- stand-ins: a comparison without the database ------------------------------------------
+
+
+def role(n, title=None, label=None, colour="blue"):
+    return NS(pk=n, title=title or f"Role {n}", short_label=label or f"R{n}", colour=colour)
+
+
+def aspect(n, title=None, scale="", low="", high="", icon="time"):
+    return NS(
+        pk=100 + n,
+        title=title or f"Aspect {n}",
+        icon=icon,
+        scale_label=scale,
+        scale_low=low,
+        scale_high=high,
+    )
+
+
+def comparison(roles, aspects, statement="States this role's work", phrase=None, value=None):
+    rows = [
+        Row(
+            a,
+            [Cell(r, statement, phrase, value(a, r) if callable(value) else value) for r in roles],
+        )
+        for a in aspects
+    ]
+    return Comparison(roles=roles, rows=rows)
+
+
+def parse(svg):
+    return ET.fromstring(svg)
 
 
 def texts(root):
-    """Each <text> element's lines, joined as a reader would read them."""
     return [
         " ".join(t.text or "" for t in el.iter(f"{SVG}tspan")) for el in root.iter(f"{SVG}text")
     ]
 
 
-def fetch(client, module):
-    response = client.get(f"{module.comparison.url}infographic/")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("image/svg+xml")
-    return ET.fromstring(response.content)
-
-
-def test_the_svg_is_valid_titled_and_shows_every_published_statement(client, module):
-    root = fetch(client, module)
-    assert root.tag == f"{SVG}svg"
-    assert root.find(f"{SVG}title").text
-    assert "compare on" in root.find(f"{SVG}desc").text
-    drawn = texts(root)
-    for role in module.roles:
-        assert role.heading in drawn  # one column header per role
-    for aspect in module.aspects:
-        assert aspect.title in drawn
-        for statement in aspect.statements.all():
-            assert statement.statement in drawn
-
-
-def test_it_changes_when_a_statement_is_published(client, module):
-    aspect, role = module.aspects[0], module.roles[0]
-    republish(aspect, statements={role.pk: "A freshly published wording"})
-    assert "A freshly published wording" in texts(fetch(client, module))
-    assert "A freshly published wording" in client.get(module.home.url).content.decode()
-
-
-def test_three_roles_and_long_statements_wrap_inside_their_columns(client, module):
-    third = factories.RolePageFactory(parent=module.role_index, title="Engineering Manager")
-    long_text = "Coordinates " + "many interdependent workstreams " * 12
-    factories.AspectPageFactory(parent=module.comparison, statements={third: long_text})
-    root = fetch(client, module)
-    headers = [t for t in texts(root) if t in {r.heading for r in [*module.roles, third]}]
-    assert len(headers) == 3
-    width = float(root.get("width"))
-    for el in root.iter(f"{SVG}text"):
-        x = float(el.get("x"))
-        for span in el.iter(f"{SVG}tspan"):
-            assert x + len(span.text or "") * CHAR <= width, span.text
-    assert " ".join(long_text.split()) in texts(root)
-
-
-ELEMENTS = {f"{SVG}{name}" for name in ("svg", "title", "desc", "rect", "text", "tspan")}
-
-
 def compact(text):
-    """Text without whitespace: long words are wrapped over several lines."""
     return "".join(text.split())
 
 
-def test_hostile_text_is_drawn_as_text_never_markup(client, module):
-    """Script tags, quotes, ampersands and non-ASCII in the title, a role, an aspect and a
-    cell: each is drawn as the same text, in the file and inlined in the module page, and the
-    SVG has no element but its own."""
-    home = module.home
-    home.infographic_title = factories.hostile("Infographic")
-    home.save_revision().publish()
+def drawn(root):
+    return compact(" ".join(texts(root)))
+
+
+# --- what it shows --------------------------------------------------------------------------
+
+
+def test_the_title_names_the_published_roles():
+    assert title_for([role(1, "A")]) == "A"
+    assert title_for([role(1, "A"), role(2, "B")]) == "A vs B"
+    assert title_for([role(1, "A"), role(2, "B"), role(3, "C")]) == "A, B and C"
+    root = parse(render_svg(comparison([role(1, "A"), role(2, "B")], [aspect(1)])))
+    assert root.find(f"{SVG}title").text == "A vs B"
+    assert "A vs B" in texts(root)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_phrase_is_drawn_and_without_one_the_statement_shortened(layout):
+    long = "Coordinates many interdependent workstreams across the whole organisation for years"
+    roles = [role(1), role(2)]
+    rows = [
+        Row(aspect(1), [Cell(roles[0], long, "Many projects, one goal"), Cell(roles[1], long)])
+    ]
+    found = texts(parse(render_svg(Comparison(roles=roles, rows=rows), layout)))
+    assert "Many projects, one goal" in found
+    shortened = rows[0].cells[1].short
+    assert shortened.endswith("…") and len(shortened) <= 60
+    assert compact(shortened) in compact(" ".join(found))
+    assert compact(long) not in compact(" ".join(found))  # the full statement is the table's
+
+
+def test_a_missing_statement_says_so():
+    roles = [role(1), role(2)]
+    rows = [Row(aspect(1), [Cell(roles[0], "Owns it"), Cell(roles[1], None)])]
+    assert "No statement yet" in texts(parse(render_svg(Comparison(roles=roles, rows=rows))))
+
+
+def scaled(n):
+    return [aspect(i, scale="Breadth", low="one project", high="many") for i in range(n)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_profile_chart_needs_three_scaled_aspects(layout):
+    roles = [role(1), role(2)]
+    three = parse(render_svg(comparison(roles, scaled(3), value=3), layout))
+    two = parse(render_svg(comparison(roles, [*scaled(2), aspect(9)], value=3), layout))
+    unvalued = parse(render_svg(comparison(roles, scaled(3), value=None), layout))
+    panels = lambda root: {el.get("data-panel") for el in root.iter() if el.get("data-panel")}  # noqa: E731
+    assert "profile" in panels(three)
+    assert "profile" not in panels(two)
+    assert "profile" not in panels(unvalued)  # a scale with no values is not a scale yet
+
+
+def test_a_scale_is_drawn_with_its_value_and_end_words():
+    roles = [role(1), role(2)]
+    c = comparison(roles, scaled(1), value=lambda a, r: 2 if r.pk == 1 else 5)
+    found = texts(parse(render_svg(c)))
+    assert "2 of 5" in found and "5 of 5" in found  # in words as well as dots
+    assert any("1 = one project" in t and "5 = many" in t for t in found)
+    without = texts(parse(render_svg(comparison(roles, [aspect(1)], value=None))))
+    assert not any("of 5" in t for t in without)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_role_is_named_in_words_and_every_aspect_has_its_icon(layout):
+    roles = [role(n, label=f"Label{n}") for n in range(1, 7)]
+    aspects = [aspect(n, icon=name) for n, name in enumerate(ICONS)]
+    root = parse(render_svg(comparison(roles, aspects), layout))
+    found = texts(root)
+    for r in roles:
+        assert r.short_label in found  # the legend's chip
+        assert found.count(r.short_label.upper()) == len(aspects)  # each panel's column
+    assert set(DRAWINGS) == set(ICONS)
+    assert root.get("role") == "img"
+    desc = root.find(f"{SVG}desc").text
+    assert all(r.title in desc for r in roles) and all(a.title in desc for a in aspects)
+    assert "table" in desc
+
+
+def test_the_canvas_grows_with_the_aspects():
+    roles = [role(1), role(2), role(3)]
+    for layout in LAYOUTS:
+        small = parse(render_svg(comparison(roles, scaled(2)), layout))
+        big = parse(render_svg(comparison(roles, scaled(20)), layout))
+        assert float(big.get("height")) > 5 * float(small.get("height"))
+        assert big.get("width") == small.get("width") == str(LAYOUTS[layout]["width"])
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_hostile_text_in_every_field_is_drawn_as_text(layout):
+    h = factories.hostile
+    roles = [NS(pk=1, title=h("RoleTitle"), short_label=h("Lbl")[:40], colour='"><x'), role(2)]
+    aspects = [
+        aspect(
+            n,
+            title=h(f"Aspect{n}"),
+            scale=h("Scale"),
+            low=h("Low"),
+            high=h("High"),
+            icon='"><script>',
+        )
+        for n in range(3)
+    ]
+    c = comparison(roles, aspects, statement=h("Statement"), phrase=h("Phrase"), value=4)
+    svg = render_svg(c, layout, id_prefix='a"b')
+    root = parse(svg)  # well-formed
+    assert "<script" not in svg
+    assert root.find(f"{SVG}title").text.startswith(roles[0].title)
+    all_text = drawn(root)
+    for text in (roles[0].short_label, aspects[0].title, h("Phrase"), h("Low"), h("High")):
+        assert compact(text) in all_text, text
+    assert compact(h("Scale")) in all_text
+
+
+# --- the files --------------------------------------------------------------------------------
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@db
+@pytest.mark.parametrize(
+    ("suffix", "layout", "scale"),
+    [
+        ("png/", "wide", 1),
+        ("png/2x/", "wide", 2),
+        ("narrow/png/2x/", "narrow", 2),
+        ("png/?scale=2&layout=narrow", "narrow", 2),
+    ],
+)
+def test_the_png_download_is_a_real_png_of_the_svgs_size(client, module, suffix, layout, scale):
+    base = f"{module.comparison.url}infographic/"
+    svg = parse(client.get(f"{base}?layout={layout}").content)
+    response = client.get(base + suffix)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert (
+        "attachment" in response["Content-Disposition"]
+        and ".png" in response["Content-Disposition"]
+    )
+    width, height = png_size(response.content)
+    assert (width, height) == (int(svg.get("width")) * scale, int(svg.get("height")) * scale)
+
+
+@db
+def test_the_layout_is_chosen_by_address_or_parameter_and_a_bad_one_is_refused(client, module):
+    base = f"{module.comparison.url}infographic/"
+    widths = {}
+    for url in (
+        base,
+        f"{base}?layout=wide",
+        f"{base}wide/",
+        f"{base}?layout=narrow",
+        f"{base}narrow/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/svg")
+        widths[url] = parse(response.content).get("width")
+    assert widths[base] == widths[f"{base}wide/"] == "1200"
+    assert widths[f"{base}narrow/"] == widths[f"{base}?layout=narrow"] == "360"
+    for bad in (f"{base}?layout=tall", f"{base}png/?scale=3", f"{base}png/?scale=x"):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+        assert "use" in response.content.decode()
+    assert client.get(f"{base}tall/").status_code == 404
+
+
+@db
+def test_the_module_page_embeds_both_layouts_and_links_the_table_and_downloads(client, module):
+    page = soup(client, module.home.url)
+    figure = page.select_one("figure.infographic")
+    assert figure.select_one(".infographic__wide svg")["data-layout"] == "wide"
+    assert figure.select_one(".infographic__narrow svg")["data-layout"] == "narrow"
+    ids = [el["id"] for el in figure.select("[id]")]
+    assert len(ids) == len(set(ids))  # two drawings, no clashing title ids
+    assert figure.select_one('a[href="#table-heading"]')
+    links = {a.get_text(): a["href"] for a in figure.select(".infographic__downloads a")}
+    for href in links.values():
+        assert client.get(href).status_code == 200, href
+    assert {"SVG", "PNG", "PNG 2×"} <= set(links)
+
+
+@db
+def test_hostile_role_and_aspect_are_escaped_on_the_page_and_in_the_file(client, module):
     role = factories.RolePageFactory(parent=module.role_index, hostile=True)
     cell = factories.hostile("Cell")
-    aspect = factories.AspectPageFactory(
+    aspect_page = factories.AspectPageFactory(
         parent=module.comparison, hostile=True, statements={role: cell}
     )
-
-    root = fetch(client, module)
-    assert {el.tag for el in root.iter()} <= ELEMENTS
-    assert root.find(f"{SVG}title").text == home.infographic_title
-    description = root.find(f"{SVG}desc").text
-    assert role.title in description and aspect.title in description  # names, rows
-    drawn = [compact(text) for text in texts(root)]
-    for text in (role.heading, aspect.title, cell):
-        assert compact(text) in drawn, text
-
-    inline = soup(client, home.url).select_one(".infographic svg")
+    root = parse(client.get(f"{module.comparison.url}infographic/").content)
+    assert (
+        role.title in root.find(f"{SVG}desc").text
+        and aspect_page.title in root.find(f"{SVG}desc").text
+    )
+    assert compact(aspect_page.title) in drawn(root)
+    inline = soup(client, module.home.url).select_one(".infographic svg")
     assert not inline.find_all(["script", "b", "img"])
     assert role.title in inline.desc.get_text()
-    assert compact(cell) in compact(inline.get_text())
+
+
+# --- in step with publishing, through the page cache -------------------------------------------
+
+
+@db
+def test_a_publish_shows_in_the_next_svg_and_png_through_the_page_cache(client, module):
+    base = f"{module.comparison.url}infographic/"
+    aspect_page, first = module.aspects[0], module.roles[0]
+    for url in (base, f"{base}png/2x/"):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    png_before = client.get(f"{base}png/2x/").content
+
+    republish(aspect_page, statements={first.pk: "A freshly published wording"})
+    response = client.get(base)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Afreshlypublishedwording" in drawn(parse(response.content))
+
+    republish(first, short_label="Renamed", colour="teal")
+    response = client.get(base)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Renamed" in texts(parse(response.content))
+    assert "#00646f" in response.content.decode()  # teal, the new colour
+    png = client.get(f"{base}png/2x/")
+    assert png["X-Page-Cache"] == "miss" and png.content != png_before
+
+
+@db
+def test_every_download_address_is_purged_on_publish(module):
+    paths = module.comparison.specific.get_cached_paths()
+    for suffix in (
+        "/infographic/",
+        "/infographic/narrow/",
+        "/infographic/png/",
+        "/infographic/png/2x/",
+        "/infographic/narrow/png/2x/",
+    ):
+        assert suffix in paths
+    PURGED.clear()
+    republish(module.aspects[0], statements={module.roles[0].pk: "Changed"})
+    from tests.test_cache_changes import commit
+
+    commit()
+    assert any(url.endswith("/infographic/png/2x/") for url in PURGED), PURGED

@@ -145,10 +145,20 @@ class ModulePage(ModuleBasePage):
         context["lessons"] = self.lessons()
         context["next_step"] = self.final_check_page()
         context["roles"] = comparison.roles  # the table's columns: already fetched, same order
-        # Safe to inline: render_svg escapes every piece of text it draws.
-        context["infographic"] = mark_safe(  # noqa: S308
-            render_svg(comparison, self.infographic_title or comparison.title)
-        )
+        # Both layouts inlined, CSS shows the one that fits the viewport. Safe to inline:
+        # render_svg escapes every piece of text it draws.
+        context["infographic_wide"] = mark_safe(render_svg(comparison, "wide"))  # noqa: S308
+        context["infographic_narrow"] = mark_safe(render_svg(comparison, "narrow"))  # noqa: S308
+        if page := context["comparison_page"]:
+            # The downloads: ComparisonPage.infographic's infographic/[narrow/][png/[2x/]]
+            base = page.url + page.reverse_subpage("infographic")
+            context["infographic_downloads"] = [
+                ("SVG", base),
+                ("PNG", f"{base}png/"),
+                ("PNG 2×", f"{base}png/2x/"),
+                ("Phone SVG", f"{base}narrow/"),
+                ("Phone PNG 2×", f"{base}narrow/png/2x/"),
+            ]
         # "Starts from" names a path's role only while readers may see it: the table's columns.
         roles = {role.pk: role for role in comparison.roles}
         context["career_paths"] = [

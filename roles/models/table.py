@@ -1,14 +1,14 @@
 """The table of comparison's own page: the table now, as it was on a day, one cell's history
 and the infographic file. The table itself is built in comparison.py."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 
 from roles.answers import AsOfForm
 from roles.comparison.history import cell_history
-from roles.comparison.infographic import render_svg
+from roles.comparison.infographic import LAYOUTS, render_png, render_svg
 from roles.visibility import visible
 
 from .base import IndexPage, latest
@@ -19,6 +19,12 @@ from .comparison import (
     current_comparison,
     first_publish_date,
 )
+
+INFOGRAPHIC_PATHS = [
+    f"/infographic/{layout}{kind}"
+    for layout in ("", "narrow/", "wide/")
+    for kind in ("", "png/", "png/2x/", "png/1x/")
+]
 
 
 class ComparisonPage(RoutablePageMixin, IndexPage):
@@ -40,7 +46,9 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     def get_cached_paths(self):
         # What an HTTP cache holds for this page besides itself, for Wagtail's purges.
-        return ["/", "/infographic/"]
+        # Every download lives under /infographic/ (the VCL purges a path and all below it);
+        # listed one by one as well for backends that purge exact URLs.
+        return ["/", "/infographic/", *INFOGRAPHIC_PATHS]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -67,15 +75,36 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
         return self.render(request, context_overrides=context)
 
     # Wagtail page URLs are slash-terminated word segments, so no ".svg" in the address;
-    # the Content-Type and the download filename say what it is.
-    @path("infographic/", name="infographic")
-    def infographic(self, request):
+    # the Content-Type and the download filename say what it is. Each layout and scale has
+    # an address of its own (no query string) so the page cache keeps and purges it:
+    # infographic/[narrow/][png/[2x/]]. ?layout= and ?scale= are accepted too.
+    @re_path(
+        r"^infographic/(?:(?P<layout>wide|narrow)/)?(?:(?P<png>png)/(?:(?P<scale>[12])x/)?)?$",
+        name="infographic",
+    )
+    def infographic(self, request, layout=None, png=None, scale=None):
         """The infographic as a file at a stable address, always from the published data."""
-        title = getattr(self.get_parent().specific, "infographic_title", "") or self.title
-        response = HttpResponse(
-            render_svg(self.comparison, title), content_type="image/svg+xml; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'inline; filename="tpm-vs-tpm-infographic.svg"'
+        layout = layout or request.GET.get("layout", "wide")
+        if layout not in LAYOUTS:
+            return HttpResponseBadRequest(
+                f"Unknown layout “{layout[:20]}”: use layout=wide or layout=narrow.",
+                content_type="text/plain; charset=utf-8",
+            )
+        scale = scale or request.GET.get("scale", "1")
+        if scale not in ("1", "2"):
+            return HttpResponseBadRequest(
+                f"Unknown scale “{scale[:20]}”: use scale=1 or scale=2.",
+                content_type="text/plain; charset=utf-8",
+            )
+        svg = render_svg(self.comparison, layout)
+        name = f"tpm-vs-tpm-infographic-{layout}"
+        if png:
+            response = HttpResponse(render_png(svg, int(scale)), content_type="image/png")
+            suffix = "@2x" if scale == "2" else ""
+            response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.png"'
+            return response
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{name}.svg"'
         return response
 
     @path("history/<int:aspect_id>/<int:role_id>/", name="cell_history")
