@@ -292,3 +292,20 @@ def test_history_is_newest_first_by_date_and_absent_for_a_page_private_now(table
     # Its publishes were made while public, but the page is private now.
     assert page_history(two) == [] and cell_history(aspect, one) == []
     assert [c.date.day for c in page_history(one)] == [4, 3, 2]
+
+
+def test_a_role_revision_from_before_its_label_and_colour_still_heads_the_table(table):
+    """Revisions saved before a field existed lack its key: the page's own value is shown."""
+    one, two, aspect = table
+    one.short_label, one.colour = "One", "blue"
+    one.save_revision().publish()
+    revision = one.live_revision
+    for field in ("short_label", "colour", "abbreviation"):
+        revision.content.pop(field)
+    revision.save(update_fields=["content"])
+
+    day = comparison_as_of(datetime.date.today())
+
+    heading = day.roles[[role.pk for role in day.roles].index(one.pk)]
+    assert (heading.short_label, heading.colour) == ("One", "blue")
+    assert heading.abbreviation == one.abbreviation and heading.title == one.title
