@@ -169,6 +169,9 @@ WAGTAIL_SITE_NAME = "TPM vs TPM learning module"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # No calls to the internet: the admin must not fetch release news.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor avatars from Gravatar: they send a hash of each editor's email to a third party
+# (issue 16); Wagtail falls back to its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Wagtail's database backend (PostgreSQL full-text search in production), quote-safe on SQLite.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "tpmsite.ops.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
