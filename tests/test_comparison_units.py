@@ -244,6 +244,8 @@ def test_an_aspect_page_shows_its_row_describes_it_and_links_each_cells_history(
         description
         == f"{one.title}: {one.title} on aspect 0. {two.title}: {two.title} on aspect 0."
     )
+    current = html.select_one('nav[aria-label="Main"] a[aria-current="true"]')
+    assert current["href"] == module.comparison.url  # the site's navigation, its section marked
     links = [a["href"] for a in html.select("a.cell-history")]
     base = module.comparison.url
     assert links == [f"{base}history/{aspect.pk}/{role.pk}/" for role in (one, two)]
@@ -258,4 +260,5 @@ def test_a_role_page_lists_its_own_statement_on_each_aspect(client, module):
     assert wordings == [f"{one.title} on aspect 0", f"{one.title} on aspect 1"]
     assert f"{two.title} on aspect" not in str(html)
     # The site's navigation is drawn from the request's site, with the page's section marked.
-    assert html.find("a", attrs={"aria-current": "true"})["href"] == module.role_index.url
+    current = html.select_one('nav[aria-label="Main"] a[aria-current="true"]')
+    assert current["href"] == module.role_index.url
