@@ -291,6 +291,30 @@ def test_a_publish_shows_in_the_next_svg_and_png_through_the_page_cache(client, 
 
 
 @db
+def test_a_published_phrase_value_or_icon_shows_in_the_next_svg(client, module):
+    from roles.comparison.icons import DRAWINGS
+
+    url = f"{module.comparison.url}infographic/"
+    aspect_page = module.aspects[0]
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert DRAWINGS["risk"] not in client.get(url).content.decode()
+
+    draft = aspect_page.get_latest_revision_as_object()
+    rows = list(draft.statements.all())
+    rows[0].phrase, rows[0].value = "Freshly phrased", 4
+    draft.statements, draft.icon, draft.scale_label = rows, "risk", "How risky"
+    draft.save_revision().publish()
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    svg = response.content.decode()
+    assert "Freshlyphrased" in drawn(parse(response.content))
+    assert "4 of 5" in texts(parse(response.content))
+    assert DRAWINGS["risk"] in svg and "How risky" in svg
+
+
+@db
 def test_every_download_address_is_purged_on_publish(module):
     paths = module.comparison.specific.get_cached_paths()
     for suffix in (
