@@ -298,8 +298,8 @@ def test_a_role_revision_from_before_its_label_and_colour_still_heads_the_table(
     """Revisions saved before a field existed lack its key: the page's own value is shown."""
     one, two, aspect = table
     one.short_label, one.colour = "One", "blue"
-    one.save_revision().publish()
-    revision = one.live_revision
+    revision = one.save_revision()
+    revision.publish()
     for field in ("short_label", "colour", "abbreviation"):
         revision.content.pop(field)
     revision.save(update_fields=["content"])
