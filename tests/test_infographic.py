@@ -93,6 +93,15 @@ def test_a_phrase_is_drawn_and_without_one_the_statement_shortened(layout):
     assert compact(long) not in compact(" ".join(found))  # the full statement is the table's
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_aspects_without_any_published_role_are_drawn_empty_not_an_error(layout):
+    """Every role private or unpublished: the page still answers (this was a 500)."""
+    root = parse(render_svg(comparison([], [aspect(1, title="Scope")]), layout))
+
+    assert "Scope" in texts(root)
+    assert title_for([]) in texts(root)
+
+
 def test_a_missing_statement_says_so():
     roles = [role(1), role(2)]
     rows = [Row(aspect(1), [Cell(roles[0], "Owns it"), Cell(roles[1], None)])]

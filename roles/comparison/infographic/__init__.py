@@ -62,7 +62,7 @@ def _aspect(row, roles, n, x, y, w, cfg, wide):
         parts.append(text(title_x, top + 2, lines, small(size), panel, fill=MUTED))
         top += 2 + len(lines) * small(size) * 1.4
     top += size * 0.8
-    columns = len(roles) if wide else 1
+    columns = max(1, len(roles)) if wide else 1  # no published role: the panels stay empty
     col_gap = size * 1.2
     col_w = (w - 2 * pad - (columns - 1) * col_gap) / columns
     bottoms = []
