@@ -56,7 +56,11 @@ MODULES = {
         "tests/test_input_guard.py",
         "tests/test_guard_envelope.py",
     ],
-    "site/tpmsite/ops/cache.py": ["tests/test_cache_rules.py", "tests/test_cache_changes.py"],
+    "site/tpmsite/ops/cache.py": [
+        "tests/test_cache_rules.py",
+        "tests/test_cache_generation.py",
+        "tests/test_cache_changes.py",
+    ],
     "site/tpmsite/ops/backup.py": [
         "tests/test_backup_selection.py",
         "tests/test_backup_rows.py",
