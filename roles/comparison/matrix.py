@@ -87,11 +87,6 @@ def statement_rows(aspects):
     ]
 
 
-def _cell(role, page_id, by_cell, extras):
-    phrase, value = (*extras.get((page_id, role.pk), ()), None, None)[:2]
-    return Cell(role, by_cell.get((page_id, role.pk)), phrase or None, value)
-
-
 def build_matrix(roles, aspects, statements):
     """The table of ``aspects`` (rows) x ``roles`` (columns), in the order given.
 
@@ -100,15 +95,15 @@ def build_matrix(roles, aspects, statements):
     statement_rows(aspects). The pages are chosen and read by the caller (roles.models.comparison
     for the live table, roles.comparison.history for a past one): this module knows no models.
     """
-    by_cell, extras = {}, {}
+    cells = {}  # (page_id, role_id) -> (statement, phrase, value)
     for page_id, role_id, statement, *extra in statements:
+        phrase, value = (*extra, None, None)[:2]
         # With duplicate rows for one role the first (in the editor's order) wins.
-        if (page_id, role_id) not in by_cell:
-            by_cell[page_id, role_id] = statement
-            extras[page_id, role_id] = extra
+        cells.setdefault((page_id, role_id), (statement, phrase or None, value))
+    by_cell = {key: cell[0] for key, cell in cells.items()}
     # An aspect being previewed before its first save has no pk; key its cells by None.
     rows = [
-        Row(aspect, [_cell(role, aspect.pk, by_cell, extras) for role in roles])
+        Row(aspect, [Cell(role, *cells.get((aspect.pk, role.pk), (None,))) for role in roles])
         for aspect in aspects
     ]
     return Comparison(roles=roles, rows=rows, _by_cell=by_cell)
