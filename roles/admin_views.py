@@ -140,7 +140,8 @@ class BulkView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class ModuleStatusPanel(Component):
-    """Dashboard: what is in draft, waiting for a moderator, or scheduled to go live."""
+    """Dashboard: what is in draft, waiting for a moderator, or scheduled to go live, and the
+    roles with published aspects still to write a statement for."""
 
     name = "module_status"
     template_name = "roles/admin/status_panel.html"
@@ -165,5 +166,10 @@ class ModuleStatusPanel(Component):
                 pk__in=[int(pk) for pk in in_moderation.values_list("object_id", flat=True)]
             ),
             scheduled=[(rev, rev.content_object) for rev in scheduled],
+            incomplete=[
+                (role, len(missing))
+                for role in RolePage.objects.order_by("path")
+                if (missing := role.missing_aspects(drafts=True))
+            ],
         )
         return context

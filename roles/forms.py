@@ -6,9 +6,6 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from roles.comparison.palette import ROLE_COLOURS
 
-# Buttons in Wagtail's page editor that ask for a page to become public.
-PUBLISHING_ACTIONS = ("action-publish", "action-submit")
-
 
 class ModulePageForm(WagtailAdminPageForm):
     """Every module page: the change note starts empty for each new change.
@@ -37,11 +34,22 @@ class ModulePageForm(WagtailAdminPageForm):
 
     @property
     def publishing(self):
-        return any(self.data.get(action) for action in PUBLISHING_ACTIONS)
+        """What the button pressed asks: "publish", "submit" (for moderation) or None (a draft).
+        A moderator's "Approve and publish" in the editor publishes too."""
+        if self.data.get("action-publish") or (
+            self.data.get("action-workflow-action")
+            and self.data.get("workflow-action-name") == "approve"
+        ):
+            return "publish"
+        return "submit" if self.data.get("action-submit") else None
 
 
 class AspectPageForm(ModulePageForm):
-    """An aspect's statements: one per role, never blank, complete before publishing."""
+    """An aspect's statements: one per role, never blank.
+
+    An aspect may be published whichever roles it lacks a statement for: whether a role is
+    ready is the role's question (RolePageForm), so adding a role never blocks an aspect.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
@@ -82,26 +90,21 @@ class AspectPageForm(ModulePageForm):
                 )
             seen.add(role.pk)
 
-        if self.publishing:
-            # The role pages' class, from the rows' own field: forms sit below the models.
-            role_model = formset.model._meta.get_field("role").related_model
-            missing = role_model.objects.live().exclude(pk__in=seen).order_by("path")
-            if missing:
-                names = ", ".join(role.title for role in missing)
-                self.add_error(
-                    None,
-                    f"This aspect cannot be published without a statement for every published "
-                    f"role. Missing: {names}. Add a statement, or save a draft for now.",
-                )
         return cleaned_data
 
 
 class RolePageForm(ModulePageForm):
-    """A role's short label and colour tell it apart: no two published roles may share either.
+    """A role goes live complete and distinct.
 
-    The rule lives here because both ways of writing a page go through this form: the admin's
-    editor and Wagtail's v3 API (which binds each page type's ``base_form_class``). Drafts and
-    unpublished roles are not compared against: only what learners can see at once must differ.
+    Complete: making a role public (publishing it, or submitting it while not yet live) needs
+    a statement for it on every published aspect, so learners never meet a column of empty
+    cells. A role already live is not held back by an aspect added since: its gaps are flagged
+    (the role's editor, the matrix, the dashboard) and editing it is never blocked.
+
+    Distinct: no two published roles may share a short label or colour. The rules live here
+    because both ways of writing a page go through this form: the admin's editor and Wagtail's
+    v3 API (which binds each page type's ``base_form_class``). Drafts and unpublished roles are
+    not compared against: only what learners can see at once must differ.
     """
 
     DISTINCT = (
@@ -126,4 +129,31 @@ class RolePageForm(ModulePageForm):
             if clash is not None:
                 shown = ROLE_COLOURS[value][0] if field == "colour" else value
                 self.add_error(field, message.format(value=shown, role=clash.title))
+        if self.publishing and not self.instance.live:
+            self.check_complete()
         return cleaned_data
+
+    def check_complete(self):
+        # Wagtail (8.0) shows a form's errors as escaped text in its message: the aspects are
+        # named here, and linked from the role's Statements panel (roles.panels) just below.
+        role = self.instance
+        missing = role.missing_aspects(drafts=True)
+        # Submitting asks a moderator to publish: statements still in draft will do then.
+        waiting = [] if self.publishing == "submit" else role.missing_aspects(drafts=False)
+        waiting = [aspect.title for aspect in waiting if aspect not in missing]
+        if missing:
+            count = f"{len(missing)} published aspect{'' if len(missing) == 1 else 's'}"
+            self.add_error(
+                None,
+                f"Learners would see this role with empty cells: it has no statement on "
+                f"{count}: {', '.join(a.title for a in missing)}. Write them (the Statements "
+                "panel below links to each; the comparison matrix shows the role's column), "
+                "or save a draft for now.",
+            )
+        if waiting:
+            self.add_error(
+                None,
+                f"This role's statements on {', '.join(waiting)} are drafts: publish "
+                f"{'it' if len(waiting) == 1 else 'them'} first (“Publish column” in the "
+                "comparison matrix), then the role.",
+            )

@@ -28,6 +28,12 @@ def matrix_row_focus_js():
     return format_html('<script src="{}" defer></script>', static("js/admin-matrix-row.js"))
 
 
+@hooks.register("insert_editor_js")
+def autosave_message_js():
+    # A refused publish followed by autosave's "Saved" gets one consistent message (see file).
+    return format_html('<script src="{}" defer></script>', static("js/admin-autosave-message.js"))
+
+
 @hooks.register("after_edit_page")
 def back_to_the_matrix(request, page):
     # Wagtail returns to ?next= after publishing or submitting, but stays in the editor after

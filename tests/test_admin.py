@@ -41,23 +41,6 @@ def errors(response):
     return " ".join(html.select_one("main").get_text(" ").split())
 
 
-def test_publishing_an_aspect_without_a_statement_for_a_live_role_names_the_role(
-    admin_client, module
-):
-    factories.RolePageFactory(parent=module.role_index, title="Engineering Manager")
-    aspect = module.aspects[0]
-    data = edit_form_data(admin_client, aspect)
-    data["action-publish"] = "publish"
-    response = post(admin_client, aspect, data)
-    assert response.status_code == 200  # the form comes back with the error
-    assert "Missing: Engineering Manager" in errors(response)
-    assert not aspect.revisions.filter(created_at__gt=aspect.last_published_at).exists()
-
-    del data["action-publish"]
-    assert post(admin_client, aspect, data).status_code == 302  # a draft may be incomplete
-    assert aspect.revisions.filter(created_at__gt=aspect.last_published_at).exists()
-
-
 def test_a_blank_statement_is_rejected_with_a_clear_message(admin_client, module):
     aspect = module.aspects[0]
     data = edit_form_data(admin_client, aspect)

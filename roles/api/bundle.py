@@ -101,7 +101,7 @@ def module_bundle(request):
             "title": module.title,
             "lead": module.lead,
             "author": module.author.name if module.author else "",
-            "intro": html(module.intro),
+            "intro": html(module.intro_html),
             "disclaimer": html(module.disclaimer),
             "url": module.get_url(),
             "last_updated": module.last_updated,

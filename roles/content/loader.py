@@ -197,7 +197,10 @@ class Loader:
         return {"type": kind, "value": value}
 
     def _publish(self, page):
-        revision = page.save_revision()
+        # Logged as an edit, as the page editor's save is: Wagtail's History offers a
+        # revision's actions (review, revert, compare) on its edit entry, not its publish one,
+        # so without it the article's own wording could not be restored from History.
+        revision = page.save_revision(log_action=True)
         revision.publish()
         # Date the first revision as the source article was published, so "Last updated" on a
         # freshly loaded site reads as the article did, and later edits date themselves.

@@ -60,9 +60,6 @@ class SelfAssessmentPage(ModuleBasePage):
     max_count = 1
     show_in_menus_default = True
 
-    def summary_text(self):
-        return self.intro
-
     def serve(self, request, *args, **kwargs):
         # Answers arrive as ?q-<question id>=<answer index>: a GET, as nothing is stored,
         # so the questions page needs no CSRF token and stays one cacheable page for all.

@@ -1,9 +1,13 @@
 """Abstract bases shared by the module's page types."""
 
+import re
+
+from django.apps import apps
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
@@ -22,6 +26,44 @@ MODULE_SUBJECT = "part of a learning module on Technical Program and Technical P
 # API: ModuleBasePage adds both to each page type's own panels and fields.
 CHANGE_NOTE_PANEL = FieldPanel("change_note", heading="Change note (public, optional)")
 CHANGE_NOTE_API_FIELD = APIField("change_note", writable=True)
+
+
+# What an intro may say that the comparison decides: typed once, "Six aspects of the two roles"
+# went stale when a third role was published.
+PLACEHOLDERS = re.compile(r"\{(aspects|Aspects|roles|Roles|role_names)\}")
+PLACEHOLDER_HELP = (
+    "Counts that follow the published comparison: {aspects} and {roles} give the number in "
+    "words (“six”; {Aspects} and {Roles} start a sentence: “Six”), {role_names} the roles' "
+    "names (“A, B and C”)."
+)
+
+
+def fill_counts(html):
+    """``html`` with its placeholders (PLACEHOLDERS) filled from what learners see now: the
+    visible roles and aspects (roles.visibility). No query without a placeholder."""
+    if not html or not PLACEHOLDERS.search(html):
+        return html
+    # By name: the role and aspect pages are built on this module.
+    role_model, aspect_model = (
+        apps.get_model("roles", "RolePage"),
+        apps.get_model("roles", "AspectPage"),
+    )
+    titles = [
+        escape(title)
+        for title in visible(role_model.objects.all())
+        .order_by("path")
+        .values_list("title", flat=True)
+    ]
+    aspects = apnumber(visible(aspect_model.objects.all()).count())
+    roles = apnumber(len(titles))
+    values = {
+        "aspects": aspects,
+        "Aspects": aspects.capitalize(),
+        "roles": roles,
+        "Roles": roles.capitalize(),
+        "role_names": " and ".join(filter(None, [", ".join(titles[:-1]), *titles[-1:]])),
+    }
+    return PLACEHOLDERS.sub(lambda match: str(values[match.group(1)]), html)
 
 
 class ModuleBasePage(Page):
@@ -94,7 +136,13 @@ class ModuleBasePage(Page):
         return self.search_description or summary or f"{self.title}: {MODULE_SUBJECT}."
 
     def summary_text(self):
-        return getattr(self, "intro", "") or ""
+        return self.intro_html
+
+    @cached_property
+    def intro_html(self):
+        """The page's intro (if it has one) as learners read it: its placeholders ({aspects},
+        {roles}, {role_names}) filled from the published comparison."""
+        return fill_counts(getattr(self, "intro", "") or "")
 
     def structured_data(self, request):
         """schema.org data for this page as a dict, or None."""
@@ -114,7 +162,7 @@ class ModuleBasePage(Page):
 class IndexPage(ModuleBasePage):
     """A section of the module (roles, aspects, career paths): an intro and its children."""
 
-    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES, help_text=PLACEHOLDER_HELP)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]

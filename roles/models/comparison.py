@@ -10,7 +10,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
@@ -19,6 +19,7 @@ from roles.comparison.icons import DEFAULT_ICON, ICON_CHOICES
 from roles.comparison.matrix import PHRASE_LENGTH, build_matrix, statement_rows
 from roles.comparison.palette import COLOUR_CHOICES
 from roles.forms import AspectPageForm, RolePageForm
+from roles.panels import RoleCompletenessPanel
 from roles.visibility import is_visible, visible
 
 from .base import IndexPage, ModuleBasePage
@@ -54,6 +55,7 @@ class RolePage(ModuleBasePage):
     kpis = RichTextField("typical KPIs", blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [
+        RoleCompletenessPanel(heading="Statements"),
         FieldPanel("abbreviation"),
         FieldPanel("short_label"),
         FieldPanel("colour"),
@@ -94,6 +96,22 @@ class RolePage(ModuleBasePage):
         """The role as learners see it named: its full title. Not '(TPM)': the article
         abbreviates both roles so, and the abbreviation would not tell them apart."""
         return self.title
+
+    def missing_aspects(self, drafts=False):
+        """The published aspects with no statement for this role, in tree order: in what
+        learners see, or with ``drafts``, in each aspect's latest revision (what a moderator
+        would publish). Making the role public waits for these (RolePageForm). Three queries."""
+        aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
+        rows = AspectStatement.objects.filter(role_id=self.pk, page__in=aspects)
+        covered = set(rows.values_list("page_id", flat=True)) if self.pk else set()
+        if drafts:
+            changed = [a.latest_revision_id for a in aspects if a.has_unpublished_changes]
+            for page_id, content in Revision.objects.filter(pk__in=changed).values_list(
+                "object_id", "content"
+            ):
+                roles = {row["role"] for row in content.get("statements", [])}
+                (covered.add if self.pk in roles else covered.discard)(int(page_id))
+        return [aspect for aspect in aspects if aspect.pk not in covered]
 
     @cached_property
     def career_path(self):

@@ -18,7 +18,7 @@ from roles.visibility import visible
 
 from .assessment import SelfAssessmentPage
 from .author import AuthorField
-from .base import ModuleBasePage
+from .base import PLACEHOLDER_HELP, ModuleBasePage
 from .careers import CareerPathPage
 from .comparison import current_comparison
 from .final_check import FinalCheckPage
@@ -52,7 +52,9 @@ class ModulePage(ModuleBasePage):
         "roles.Author", null=True, blank=True, on_delete=models.SET_NULL, related_name="modules"
     )
     intro = RichTextField(
-        blank=True, features=RICH_TEXT_FEATURES, help_text="How to use this module."
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=f"How to use this module. {PLACEHOLDER_HELP}",
     )
     infographic_title = models.CharField(max_length=200, blank=True)
     disclaimer = RichTextField(blank=True, features=RICH_TEXT_FEATURES)

@@ -70,6 +70,18 @@ def test_a_new_roles_column_filled_from_the_matrix_and_published(browser, live_s
     ed.get_by_role("button", name="Submit 3 aspects for moderation").click()
     expect(ed.get_by_text("Submitted for moderation:")).to_be_visible()
     assert "Leads the engineers" not in public_table(browser, live_server, table_url)
+    # ... and the role itself: its statements are drafts in moderation, which will do.
+    ed.goto(f"{live_server.url}/admin/pages/{manager.pk}/edit/")
+    ed.get_by_role("button", name="More actions").click()
+    ed.locator("button[name=action-submit]").click()
+    expect(ed.get_by_text("has been submitted for moderation")).to_be_visible()
+
+    # The role cannot go live before its column: the moderator is told which to publish.
+    mo.goto(f"{live_server.url}/admin/pages/{manager.pk}/edit/")
+    mo.get_by_role("button", name="More actions").click()
+    mo.get_by_role("button", name="Approve and Publish", exact=True).click()
+    expect(mo.locator(".messages")).to_contain_text("are drafts: publish them first")
+    assert not RolePage.objects.get(pk=manager.pk).live
 
     # The moderator publishes the column, then the role: learners see three roles.
     mo.goto(matrix_url)
@@ -81,8 +93,8 @@ def test_a_new_roles_column_filled_from_the_matrix_and_published(browser, live_s
     expect(mo.get_by_text("Published:")).to_be_visible()
     mo.goto(f"{live_server.url}/admin/pages/{manager.pk}/edit/")
     mo.get_by_role("button", name="More actions").click()
-    mo.locator("button[name=action-publish]").click()
-    expect(mo.get_by_text("has been published")).to_be_visible()
+    mo.get_by_role("button", name="Approve and Publish", exact=True).click()
+    expect(mo.locator(".messages")).to_contain_text("has been updated")
 
     table = public_table(browser, live_server, table_url)
     assert "Engineering Manager" in table and "Leads the engineers, 2" in table
@@ -90,6 +102,8 @@ def test_a_new_roles_column_filled_from_the_matrix_and_published(browser, live_s
     api = mo.request.get(f"{live_server.url}/api/v3/comparison/")
     roles = [role["title"] for role in json.loads(api.text())["roles"]]
     assert len(roles) == 3 and "Engineering Manager" in roles
+    infographic = mo.request.get(f"{live_server.url}{table_url}infographic/").text()
+    assert infographic.count("Engineering Manager") >= 1 and "Leads the engineers" in infographic
     assert RolePage.objects.get(pk=manager.pk).live
     for aspect in AspectPage.objects.filter(pk__in=[a.pk for a in module.aspects]):
         assert not aspect.has_unpublished_changes
