@@ -22,10 +22,11 @@ def register_matrix_url():
 
 
 @hooks.register("insert_editor_js")
-def matrix_row_focus_js():
-    # Opened from a matrix cell (?role=<id>), the aspect editor focuses that role's statement
-    # row, or adds one for it: the matrix's link works without the matrix's own script.
-    return format_html('<script src="{}" defer></script>', static("js/admin-matrix-row.js"))
+def statement_rows_js():
+    # The aspect editor's statement rows: headed by their role, a new row set to the first role
+    # without a statement, and opened from a matrix cell (?role=<id>), that role's row focused
+    # or added, so the matrix's link works without the matrix's own script.
+    return format_html('<script src="{}" defer></script>', static("js/admin-statements.js"))
 
 
 @hooks.register("insert_editor_js")
