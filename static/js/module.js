@@ -20,6 +20,8 @@
     } catch (e) {
       /* storage full or disabled: progress is a convenience, never an error */
     }
+    /* For a listener that keeps progress elsewhere too: the LMS package's lms.js. */
+    document.dispatchEvent(new CustomEvent("tpm:progress", { detail: progress }));
   }
 
   function mark(lessonId, field) {
