@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from roles.admin_views import BulkView, CellView, ComparisonMatrixView, ModuleStatusPanel
+from roles.lms.export import LOG_ACTION
+from roles.lms.views import ExportView, may_export
 
 
 @hooks.register("register_admin_urls")
@@ -18,6 +20,7 @@ def register_matrix_url():
             name="comparison_matrix_cell",
         ),
         path("comparison-matrix/bulk/", BulkView.as_view(), name="comparison_matrix_bulk"),
+        path("lms-export/", ExportView.as_view(), name="lms_export"),
     ]
 
 
@@ -61,3 +64,19 @@ def add_module_status_panel(request, panels):
 @hooks.register("insert_global_admin_css")
 def module_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+class ExportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_export(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_lms_export_menu_item():
+    url = reverse("lms_export")
+    return ExportMenuItem("Export for an LMS", url, icon_name="download", order=260)
+
+
+@hooks.register("register_log_actions")
+def register_lms_export_log_action(actions):
+    actions.register_action(LOG_ACTION, "Export for an LMS", "Exported the module for an LMS")

@@ -56,6 +56,8 @@ class Rendition:
     description: str = ""
     pass_mark: int = 0
     version: object = None  # the newest publish of a packaged page
+    lessons: int = 0
+    home: object = None
 
 
 def file_for(path, content_type="text/html"):
@@ -120,7 +122,8 @@ class Renderer:
             files[name] = read_static(static_name)
         files[LAUNCH] = launch_page(home.title)
         r = self.rendition
-        r.title, r.description = home.title, home.lead
+        r.title, r.description, r.home = home.title, home.lead, home
+        r.lessons = len(home.lessons())
         r.pass_mark = final.pass_mark if final else 0
         r.version = max(p.last_published_at for p in pages if p.last_published_at)
         return r

@@ -1,1 +1,0 @@
-"""The published module as a package for a learning management system (SCORM, cmi5)."""
