@@ -10,6 +10,9 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from tests import factories
 
+# The LMS manifests' schemas, as fixtures for the tests that validate packages.
+from tests.lms_schemas import cmi5_schema, scorm12_schema, scorm2004_schema  # noqa: F401
+
 
 @dataclass
 class Module:

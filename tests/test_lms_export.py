@@ -5,6 +5,8 @@ import io
 import posixpath
 import re
 import zipfile
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,8 +15,10 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from roles.lms.export import LOG_ACTION, build, exports
+from roles.lms.package import FORMATS
 from roles.lms.rendition import CSS_URL, render
 from tests import factories
+from tests.conftest import build_module
 
 pytestmark = pytest.mark.django_db
 MANIFESTS = {"scorm12": "imsmanifest.xml", "scorm2004": "imsmanifest.xml", "cmi5": "cmi5.xml"}
@@ -146,3 +150,30 @@ def test_a_bad_format_is_refused_with_the_forms_message(module, moderator_client
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert not exports().exists()
+
+
+# --- the real packages: the seed module and a large one --------------------------------------
+
+
+def exported_manifests(fmt, rendition):
+    package = build(fmt, report=quiet, rendition=rendition)
+    archive = zipfile.ZipFile(io.BytesIO(package.data))
+    return archive.read(MANIFESTS[fmt]), archive.namelist()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["seed", "60 aspects x 10 roles x 30 lessons"])
+def test_exported_packages_validate_and_list_every_file(size, request):
+    if size == "seed":
+        call_command("load_module", verbosity=0)
+    else:
+        build_module(roles=10, aspects=60, lessons=30)
+    rendition = render(report=quiet)  # once: the three formats package the same files
+    for fmt in FORMATS:
+        manifest, names = exported_manifests(fmt, rendition)
+        schema = request.getfixturevalue(f"{fmt}_schema")
+        schema.validate(manifest.decode())
+        if fmt != "cmi5":  # a SCORM manifest lists every file of the package but itself
+            root = ElementTree.fromstring(manifest)  # noqa: S314 (our own manifest)
+            listed = {unquote(tag.get("href")) for tag in root.iter() if tag.get("href")}
+            assert listed >= set(names) - {MANIFESTS[fmt]}

@@ -36,12 +36,13 @@ class Package:
     home: object  # the module page
 
 
-def build(fmt, report=print):
-    """The package of format ``fmt`` (one of FORMATS). RenditionError when the module is not
-    published, has no lesson, or a page fails to render; ValueError for an unknown format."""
+def build(fmt, report=print, rendition=None):
+    """The package of format ``fmt`` (one of FORMATS), of ``rendition`` or of the module as
+    published now. RenditionError when the module is not published, has no lesson, or a page
+    fails to render; ValueError for an unknown format."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}.")
-    rendition = render(report=report)
+    rendition = rendition or render(report=report)
     if not rendition.lessons:
         raise RenditionError("The module has no published lesson: there is nothing to export.")
     digest = content_hash(rendition.files)
@@ -82,6 +83,8 @@ def record(package, user):
 
 def exports():
     """Every logged export, newest first."""
-    return PageLogEntry.objects.filter(action=LOG_ACTION).select_related("user").order_by(
-        "-timestamp"
+    return (
+        PageLogEntry.objects.filter(action=LOG_ACTION)
+        .select_related("user")
+        .order_by("-timestamp")
     )

@@ -26,7 +26,7 @@ LOM = "http://ltsc.ieee.org/xsd/LOM"
 CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # ElementTree writes it as xml:lang
 
-LAUNCH = "index.html"
+LAUNCH = "lms/launch.html"
 SCORM12_TITLE_MAX = 200  # imscp_rootv1p1p2.xsd: titleType maxLength
 
 # An xsd:ID (an NCName), since the identifier names the manifest and its parts.
