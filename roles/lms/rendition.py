@@ -218,14 +218,17 @@ def drop_link(tag):
 
 
 def read_static(name):
+    """A static file's bytes: from the project's own files first (a stale collectstatic must
+    not go into a package), else from collected storage (a production page names its files
+    with their hash, e.g. module.3f2a.css, which only the collected copy has)."""
+    found = finders.find(name)
+    if found:
+        with open(found, "rb") as handle:
+            return handle.read()
     if staticfiles_storage.exists(name):
         with staticfiles_storage.open(name) as handle:
             return handle.read()
-    found = finders.find(name)
-    if not found:
-        raise RenditionError(f"Static file {name} not found (run collectstatic?).")
-    with open(found, "rb") as handle:
-        return handle.read()
+    raise RenditionError(f"Static file {name} not found (run collectstatic?).")
 
 
 def render(report=print):
@@ -241,6 +244,7 @@ def launch_page(title):
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         "<style>html,body{margin:0;height:100%}iframe{display:block;border:0;width:100%;"
         "height:100%}</style>"
         '<script src="data.js"></script><script src="cmi5.js"></script></head>'
