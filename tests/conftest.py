@@ -165,6 +165,7 @@ def make_migration_data():
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
     import_module("roles.migrations.0002_editorial_groups").grant(django_apps, None)
+    import_module("roles.migrations.0013_learner_comments").grant(django_apps, None)
 
 
 @pytest.fixture

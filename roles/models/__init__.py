@@ -1,6 +1,7 @@
 from .assessment import SelfAssessmentPage
 from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
+from .comments import Comment
 from .comparison import AspectPage, AspectStatement, RoleIndexPage, RolePage
 from .final_check import FinalCheckPage
 from .lesson import LessonPage
@@ -14,6 +15,7 @@ __all__ = [
     "CareerPathIndexPage",
     "CareerPathPage",
     "CareerStep",
+    "Comment",
     "ComparisonPage",
     "FinalCheckPage",
     "LessonPage",
