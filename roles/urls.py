@@ -9,6 +9,7 @@ from wagtail.api.v3.urls import api as api_v3
 from wagtail.contrib.sitemaps.views import sitemap
 
 from roles.api import api_v2, register_v3_routes
+from roles.comments import post_comment
 from roles.views import ModuleSitemap, robots_txt, search
 
 register_v3_routes(api_v3)  # must happen before api_v3.urls is first read
@@ -19,4 +20,5 @@ urlpatterns = [
     path("search/", search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": ModuleSitemap}}),
     path("robots.txt", robots_txt),
+    path("comments/<int:page_id>/", post_comment, name="post_comment"),
 ]

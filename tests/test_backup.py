@@ -58,6 +58,9 @@ def build_content():
     image = wagtail_factories.ImageFactory(title="Org chart")
     image.tags.add("diagram")
     document = wagtail_factories.DocumentFactory(title="Career ladder")
+    # Learners' comments: one approved with the learning team's reply, one still pending.
+    factories.CommentFactory(page=module.lessons[0], approved=True, reply="Yes.")
+    factories.CommentFactory(page=module.home)
     return module, image, document
 
 

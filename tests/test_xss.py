@@ -18,7 +18,8 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from roles.content.loader import DEFAULT_FILE
-from roles.models import AspectPage, LessonPage, RolePage, SelfAssessmentPage
+from roles.models import AspectPage, LessonPage, ModulePage, RolePage, SelfAssessmentPage
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,10 @@ def hostile_site(tmp_path):
         if isinstance(revision, AspectPage):
             revision.statements.first().statement = "Reworded " + TEXT
         revision.save_revision().publish()
+    # Learners' words, approved with a reply: plain text that must stay text everywhere.
+    for page in Page.objects.live().type(LessonPage, ModulePage):
+        factories.CommentFactory(page=page, approved=True, hostile=True)
+        factories.CommentFactory(page=page, approved=True, text=TEXT, reply="Reply " + TEXT)
     return Page.objects.live().specific().exclude(depth=1)
 
 
@@ -143,6 +148,11 @@ def test_every_public_page_renders_hostile_content_as_text(client, hostile_site)
         response = client.get(url)
         assert response.status_code in (200, 400), url
         assert_inert(response.content.decode(), url)
+    # A learner's comment and its reply: shown, as text, and their links are no links.
+    lesson = LessonPage.objects.live().first()
+    shown = BeautifulSoup(client.get(lesson.url).content, "html.parser").select_one("#comments")
+    assert TEXT in shown.get_text() and "Reply " + TEXT in shown.get_text()
+    assert "https://spam.example/x" in shown.get_text() and not shown.select(".comment a")
     # The attack is shown, as text: the field was really filled and rendered.
     assert TEXT in BeautifulSoup(client.get(comparison.url).content, "html.parser").get_text()
 
@@ -157,6 +167,8 @@ def test_the_api_returns_hostile_content_as_data(client, hostile_site):
         urls.append(f"/api/v2/pages/?type={model._meta.label}&fields=*&limit=20")
     for page in hostile_site:
         urls += [f"/api/v2/pages/{page.pk}/", f"/api/v3/pages/{page.pk}/"]
+        if isinstance(page, LessonPage | ModulePage):
+            urls.append(f"/api/v3/comments/?page={page.pk}")
         urls.append(f"/api/v3/pages/{page.pk}/?rich_text_format=html")
     for url in urls:
         response = client.get(url)

@@ -12,6 +12,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from roles.visibility import with_visible_now
 
 from .bundle import router as bundle_router
+from .comments import router as comments_router
 from .comparison import bad_parameter
 from .comparison import router as content_router
 from .preview import router as preview_router
@@ -101,6 +102,7 @@ def register_v3_routes(api):
     api.add_router("/", content_router)
     api.add_router("/", bundle_router)
     api.add_router("/", preview_router)
+    api.add_router("/", comments_router)
     upstream = api.get_openapi_schema
     api.get_openapi_schema = lambda *args, **kwargs: _valid_openapi(upstream(*args, **kwargs))
     api._module_routes = True

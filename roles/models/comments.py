@@ -10,7 +10,10 @@ Wagtail's log would all still be ours to add. Editors moderate it as a Wagtail s
 from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.models import Page
 from wagtail.search import index
+
+from roles.visibility import visible
 
 NAME_LENGTH = 60
 TEXT_LENGTH = 2000
@@ -19,11 +22,7 @@ TEXT_LENGTH = 2000
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         """What learners see: approved comments of pages they may see, oldest first."""
-        from roles.visibility import visible  # the pages' rule, applied to their comments
-
-        from .base import ModuleBasePage
-
-        pages = visible(ModuleBasePage.objects.all()).values("pk")
+        pages = visible(Page.objects.all()).values("pk")  # the pages' rule, for their comments
         return self.filter(status=Comment.APPROVED, page__in=pages).order_by("created_at")
 
 

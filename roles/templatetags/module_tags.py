@@ -46,3 +46,11 @@ def structured_data(context):
     data = {key: value for key, value in data.items() if value is not None}
     payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.inclusion_tag("roles/includes/comments.html")
+def comments_section(page):
+    """Approved learners' comments under ``page``, and the form to add one (roles.comments)."""
+    from roles.comments import CommentForm, approved_comments
+
+    return {"page": page, "comments": approved_comments(page), "form": CommentForm(page=page)}

@@ -6,6 +6,7 @@ drafted, moved ahead of older siblings); pages.py has a factory per page type, e
 """
 
 from .base import BasePageFactory, restrict, reverse_tree_order
+from .comments import CommentFactory
 from .content import (
     PARAGRAPH,
     AuthorFactory,
@@ -43,6 +44,7 @@ __all__ = [
     "CareerPathIndexPageFactory",
     "CareerPathPageFactory",
     "CareerStepFactory",
+    "CommentFactory",
     "ComparisonPageFactory",
     "FinalCheckPageFactory",
     "LessonPageFactory",

@@ -48,7 +48,13 @@ BYPASS_PREFIXES = (
     "/_util/",
 )
 # Read endpoints whose every query-string variant the HTTP cache drops on a change.
-API_READ_PATHS = ("/api/v3/comparison/", "/api/v3/module/", "/api/v2/pages/", "/api/v3/pages/")
+API_READ_PATHS = (
+    "/api/v3/comparison/",
+    "/api/v3/module/",
+    "/api/v3/comments/",
+    "/api/v2/pages/",
+    "/api/v3/pages/",
+)
 # A stored page keeps every header, as a hit skips the middleware that set them
 # (Content-Security-Policy, X-Frame-Options …), except these, which are per response.
 PER_RESPONSE = {"set-cookie", "x-page-cache", "date", "expires"}

@@ -172,6 +172,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Nor avatars from Gravatar: they send a hash of each editor's email to a third party
 # (issue 16); Wagtail falls back to its own default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# What `manage.py run_scheduler` (started by `make run`) runs every minute; production runs the
+# same from cron. forget_comment_addresses drops learners' comment addresses after 30 days.
+SCHEDULED_COMMANDS = ["publish_scheduled", "forget_comment_addresses"]
 # Wagtail's database backend (PostgreSQL full-text search in production), quote-safe on SQLite.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "tpmsite.ops.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
