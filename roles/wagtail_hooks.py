@@ -4,7 +4,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
+from roles import comment_moderation as comments
 from roles.admin_views import BulkView, CellView, ComparisonMatrixView, ModuleStatusPanel
 from roles.lms.export import LOG_ACTION
 from roles.lms.views import ExportView, may_export
@@ -80,3 +83,11 @@ def register_lms_export_menu_item():
 @hooks.register("register_log_actions")
 def register_lms_export_log_action(actions):
     actions.register_action(LOG_ACTION, "Export for an LMS", "Exported the module for an LMS")
+
+
+# Learners' comments (roles/comment_moderation.py). The policy first: Wagtail makes a default
+# one for the model as soon as anything asks, and then refuses another.
+register_permission_policy(comments.Comment, comments.CommentPermissionPolicy(comments.Comment))
+register_snippet(comments.CommentViewSet())
+hooks.register("register_log_actions", comments.register_comment_log_actions)
+hooks.register("construct_homepage_panels", comments.add_comments_panel)

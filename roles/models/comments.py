@@ -3,8 +3,8 @@
 A model of our own rather than django-contrib-comments: that app's moderation lives in the
 Django admin (here editors only use Wagtail's), it keeps the commenter's email and URL (not
 wanted: a name and the text are all we keep), and an editor's reply, the four states and
-Wagtail's log would all still be ours to add. Editors moderate it as a Wagtail snippet
-(roles/comments.py).
+Wagtail's log would all still be ours to add. Learners post through roles/comments.py;
+editors moderate them as a Wagtail snippet (roles/comment_moderation.py).
 """
 
 from django.conf import settings

@@ -2,7 +2,8 @@
 
 base.py publishes pages as editors do and hides them on request (private, unpublished,
 drafted, moved ahead of older siblings); pages.py has a factory per page type, each with a
-``hostile`` trait; content.py has stream block data, hostile text and users.
+``hostile`` trait; content.py has stream block data, hostile text and users; comments.py has
+learners' comments.
 """
 
 from .base import BasePageFactory, restrict, reverse_tree_order

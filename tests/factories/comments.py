@@ -1,17 +1,26 @@
-"""Learners' comments: pending by default, as a learner's post leaves them."""
+"""Learners' comments: pending by default, as a learner's post leaves them.
+
+Pass ``page`` (a lesson of the ``module`` fixture, say); without it the comment goes on a new
+lesson under the default site's root page.
+"""
 
 import factory
+from wagtail.models import Site
 
 from roles.models import Comment
 
 from .content import hostile
+from .pages import LessonPageFactory
+
+
+def _lesson():
+    return LessonPageFactory(parent=Site.objects.get(is_default_site=True).root_page)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
-    """``page`` is required (a lesson or the module page). ``status`` defaults to pending."""
-
+    page = factory.LazyFunction(_lesson)
     name = factory.Sequence(lambda n: f"Learner {n}")
-    text = factory.Sequence(lambda n: f"Question {n}: who owns the roadmap?")
+    text = factory.Sequence(lambda n: f"Question {n}: how does a program differ from a project?")
     status = Comment.PENDING
     ip_address = "203.0.113.7"
     user_agent = "Mozilla/5.0 (test)"
