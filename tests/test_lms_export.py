@@ -79,10 +79,14 @@ def test_drafts_private_and_unpublished_pages_never_go_in(module):
     factories.LessonPageFactory(parent=module.home, private=True, title="A private lesson")
     factories.LessonPageFactory(parent=module.home, live=False, title="A never published lesson")
     factories.RolePageFactory(parent=module.role_index, live=False, title="A draft role")
+    factories.CommentFactory(page=module.lessons[0], text="A pending comment")
+    factories.CommentFactory(page=module.lessons[0], approved=True, text="An approved comment")
     files = render(report=quiet).files
     everything = b"".join(body for name, body in files.items() if not name.endswith(".png"))
     everything = everything.decode()
-    for text in ("A draft title", "A private lesson", "A never published", "A draft role"):
+    # Comments stay on the site (an LMS has its own discussions), approved ones too.
+    hidden = ("A draft title", "A private lesson", "A never published", "A draft role")
+    for text in (*hidden, "A pending comment", "An approved comment", "Questions and comments"):
         assert text not in everything, text
 
 

@@ -174,3 +174,17 @@ def test_the_api_returns_hostile_content_as_data(client, hostile_site):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert_json(response, url)
+
+
+def test_the_admin_shows_hostile_comments_as_text(admin_client, hostile_site):
+    from django.urls import reverse
+
+    from roles.models import Comment
+
+    comment = Comment.objects.filter(name__contains="<script>").first()
+    listing = reverse("wagtailsnippets_roles_comment:list")
+    edit = reverse("wagtailsnippets_roles_comment:edit", args=[comment.pk])
+    for url in (listing, edit, reverse("wagtailadmin_home")):
+        html = admin_client.get(url).content.decode()
+        assert '<script>alert("Name' not in html and '<script>alert("Comment' not in html, url
+    assert "&lt;script&gt;alert(" in admin_client.get(listing).content.decode()

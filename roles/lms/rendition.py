@@ -27,13 +27,15 @@ from roles.visibility import visible
 # Pages and routes that need the server: their links are removed from the package.
 SERVER_ONLY = (re.compile(r"^/search/"), re.compile(r"/history/\d+/\d+/$"))
 LINKED = {"a": "href", "link": "href", "script": "src", "img": "src", "form": "action"}
-# Tags that point at the site itself for search engines and link previews, not for readers.
+# What stays on the site: tags for search engines and link previews, and the comments.
 FOR_CRAWLERS = (
     "link[rel=canonical]",
     "link[rel=alternate]",
     "meta[property^='og:']",
     "meta[name^='twitter:']",
     "script[type='application/ld+json']",
+    # Learners' comments post to the site: in an LMS, its own discussion tools do that job.
+    "#comments",
 )
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 RUNTIME = ("lms/data.js", "lms/lms.js")  # on every page, before module.js
