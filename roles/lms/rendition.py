@@ -142,7 +142,7 @@ class Renderer:
 
     def links(self, body):
         """The site paths an HTML page links to that belong in the package."""
-        html = BeautifulSoup(body, "html.parser")
+        html = strip(body)
         for name, attr in LINKED.items():
             for tag in html.find_all(name, attrs={attr: True}):
                 parts = urlsplit(tag[attr])
@@ -181,10 +181,7 @@ class Renderer:
         return target
 
     def rewrite(self, content, source, targets):
-        html = BeautifulSoup(content, "html.parser")
-        for selector in FOR_CRAWLERS:
-            for tag in html.select(selector):
-                tag.decompose()
+        html = strip(content)
         for name, attr in LINKED.items():
             for tag in html.find_all(name, attrs={attr: True}):
                 url = self.link(tag[attr], source, targets)
@@ -204,6 +201,15 @@ class Renderer:
         if html.html is not None:
             html.html["data-package"] = ""
         return str(html).encode()
+
+
+def strip(content):
+    """The page parsed, without what stays on the site (FOR_CRAWLERS)."""
+    html = BeautifulSoup(content, "html.parser")
+    for selector in FOR_CRAWLERS:
+        for tag in html.select(selector):
+            tag.decompose()
+    return html
 
 
 def drop_link(tag):
