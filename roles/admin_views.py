@@ -169,7 +169,7 @@ class ModuleStatusPanel(Component):
             incomplete=[
                 (role, len(missing))
                 for role in RolePage.objects.order_by("path")
-                if (missing := role.missing_aspects(drafts=True))
+                if (missing := role.statement_gaps().missing)
             ],
         )
         return context

@@ -136,11 +136,9 @@ class RolePageForm(ModulePageForm):
     def check_complete(self):
         # Wagtail (8.0) shows a form's errors as escaped text in its message: the aspects are
         # named here, and linked from the role's Statements panel (roles.panels) just below.
-        role = self.instance
-        missing = role.missing_aspects(drafts=True)
+        missing, unpublished = self.instance.statement_gaps()
         # Submitting asks a moderator to publish: statements still in draft will do then.
-        waiting = [] if self.publishing == "submit" else role.missing_aspects(drafts=False)
-        waiting = [aspect.title for aspect in waiting if aspect not in missing]
+        waiting = [] if self.publishing == "submit" else [a.title for a in unpublished]
         if missing:
             count = f"{len(missing)} published aspect{'' if len(missing) == 1 else 's'}"
             self.add_error(

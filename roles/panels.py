@@ -14,8 +14,7 @@ class RoleCompletenessPanel(Panel):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             role = self.instance
-            self.missing = role.missing_aspects(drafts=True)
-            self.waiting = [a for a in role.missing_aspects() if a not in self.missing]
+            self.missing, self.waiting = role.statement_gaps()
 
         def is_shown(self):
             return bool(self.missing or self.waiting) and super().is_shown()

@@ -75,7 +75,7 @@ def test_publishing_a_new_role_lists_each_aspect_without_its_statement_with_a_li
 def test_a_draft_aspect_or_a_private_one_is_not_asked_for(admin_client, module, manager):
     factories.AspectPageFactory(parent=module.comparison, live=False)
     factories.AspectPageFactory(parent=module.comparison, private=True)
-    assert manager.missing_aspects() == module.aspects
+    assert manager.statement_gaps() == (module.aspects, [])
 
 
 def test_a_role_may_be_submitted_with_its_statements_in_draft_but_published_only_after_them(
@@ -84,8 +84,7 @@ def test_a_role_may_be_submitted_with_its_statements_in_draft_but_published_only
     for aspect in module.aspects:
         revision, errors = save_cell(aspect, manager, f"Leads on {aspect.title}", editor)
         assert revision and not errors
-    assert manager.missing_aspects(drafts=True) == []
-    assert manager.missing_aspects() == module.aspects
+    assert manager.statement_gaps() == ([], module.aspects)
 
     response = edit(admin_client, manager, "publish")
     assert response.status_code == 200

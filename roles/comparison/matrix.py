@@ -9,8 +9,16 @@ Pages in, matrix out: which pages are visible, and reading them, is the model la
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 PHRASE_LENGTH = 60  # the infographic's budget for one role's words on one aspect
+
+
+class StatementGaps(NamedTuple):
+    """Where one role's column is empty (RolePage.statement_gaps)."""
+
+    missing: list  # no statement for the role, even in the aspect's latest revision
+    unpublished: list  # a statement only in a draft of the aspect
 
 
 def short_phrase(text, limit=PHRASE_LENGTH):

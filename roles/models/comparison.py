@@ -16,7 +16,7 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import first_table_publish, table_as_of
 from roles.comparison.icons import DEFAULT_ICON, ICON_CHOICES
-from roles.comparison.matrix import PHRASE_LENGTH, build_matrix, statement_rows
+from roles.comparison.matrix import PHRASE_LENGTH, StatementGaps, build_matrix, statement_rows
 from roles.comparison.palette import COLOUR_CHOICES
 from roles.forms import AspectPageForm, RolePageForm
 from roles.panels import RoleCompletenessPanel
@@ -97,21 +97,25 @@ class RolePage(ModuleBasePage):
         abbreviates both roles so, and the abbreviation would not tell them apart."""
         return self.title
 
-    def missing_aspects(self, drafts=False):
-        """The published aspects with no statement for this role, in tree order: in what
-        learners see, or with ``drafts``, in each aspect's latest revision (what a moderator
-        would publish). Making the role public waits for these (RolePageForm). Three queries."""
+    def statement_gaps(self):
+        """The published aspects, in tree order, where learners would find this role's cell
+        empty: ``missing``, with no statement for it even in the aspect's latest revision, and
+        ``unpublished``, with one only in a draft (a moderator's next publish of the aspect
+        fills it). Making the role public waits for both (RolePageForm). Three queries."""
         aspects = list(visible(AspectPage.objects.all()).order_by("path").defer_streamfields())
         rows = AspectStatement.objects.filter(role_id=self.pk, page__in=aspects)
-        covered = set(rows.values_list("page_id", flat=True)) if self.pk else set()
-        if drafts:
-            changed = [a.latest_revision_id for a in aspects if a.has_unpublished_changes]
-            for page_id, content in Revision.objects.filter(pk__in=changed).values_list(
-                "object_id", "content"
-            ):
-                roles = {row["role"] for row in content.get("statements", [])}
-                (covered.add if self.pk in roles else covered.discard)(int(page_id))
-        return [aspect for aspect in aspects if aspect.pk not in covered]
+        live = set(rows.values_list("page_id", flat=True)) if self.pk else set()
+        latest = set(live)
+        changed = [a.latest_revision_id for a in aspects if a.has_unpublished_changes]
+        for page_id, content in Revision.objects.filter(pk__in=changed).values_list(
+            "object_id", "content"
+        ):
+            roles = {row["role"] for row in content.get("statements", [])}
+            (latest.add if self.pk in roles else latest.discard)(int(page_id))
+        return StatementGaps(
+            missing=[a for a in aspects if a.pk not in latest],
+            unpublished=[a for a in aspects if a.pk in latest and a.pk not in live],
+        )
 
     @cached_property
     def career_path(self):
