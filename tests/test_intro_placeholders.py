@@ -49,6 +49,17 @@ def test_the_bundle_and_the_module_page_fill_the_module_intro(client, module):
     assert client.get("/api/v3/module/").json()["module"]["intro"] == "<p>Compare two roles.</p>"
 
 
+def test_ten_or_more_are_written_in_figures(client, module):
+    """apnumber spells one to nine only: a module of ten aspects must still render (it
+    answered 500 at the benchmark's 60 aspects x 10 roles)."""
+    for n in range(8):
+        factories.AspectPageFactory(parent=module.comparison, title=f"Aspect {n}")
+    publish_intro(module.comparison, INTRO)
+    text, _ = intro_text(client, module.comparison)
+    assert "10 aspects of the two roles" in text
+    assert "Two roles;" in text
+
+
 def test_an_intro_without_placeholders_costs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert fill_counts("<p>Plain {text}.</p>") == "<p>Plain {text}.</p>"

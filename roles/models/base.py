@@ -54,8 +54,9 @@ def fill_counts(html):
         .order_by("path")
         .values_list("title", flat=True)
     ]
-    aspects = apnumber(visible(aspect_model.objects.all()).count())
-    roles = apnumber(len(titles))
+    # apnumber spells one to nine and gives ten and above back as an int.
+    aspects = str(apnumber(visible(aspect_model.objects.all()).count()))
+    roles = str(apnumber(len(titles)))
     values = {
         "aspects": aspects,
         "Aspects": aspects.capitalize(),
