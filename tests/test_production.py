@@ -145,3 +145,33 @@ def test_a_database_error_is_a_503_only_when_the_database_is_away(client, module
             away = client.get(module.comparison.url)
     assert away.status_code == 503
     assert "Back in a moment" in away.content.decode() and away["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize(
+    "url, options",
+    [
+        ("postgres://postgres@127.0.0.1:5432/tpm", {"options": "-c jit=off"}),
+        ("sqlite:////tmp/tpm.sqlite3", {}),
+    ],
+)
+def test_postgresql_connections_plan_without_jit(url, options, monkeypatch):
+    """On a freshly loaded PostgreSQL database every page took over a second: the JIT
+    compiled Wagtail's many-join page queries, planned without table statistics."""
+    import runpy
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = runpy.run_path(str(ROOT / "site" / "tpmsite" / "settings" / "base.py"))
+    assert settings["DATABASES"]["default"].get("OPTIONS", {}) == options
+
+
+@pytest.mark.django_db
+def test_the_suites_database_connection_has_no_jit():
+    """The option reaches the server: on the PostgreSQL run, the session says jit is off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # SQLite has no JIT: nothing to show
+        assert "OPTIONS" not in connection.settings_dict or not connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

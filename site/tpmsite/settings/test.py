@@ -2,12 +2,10 @@
 
 import os
 
-import dj_database_url
-
 from .base import *  # noqa: F403
 
 # Tests never touch the development database; DATABASE_URL runs them on PostgreSQL instead.
-DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+DATABASES = {"default": database("sqlite://:memory:")}  # noqa: F405
 # A file instead of memory, so pytest's --reuse-db keeps the migrated schema between runs
 # (make mutation runs pytest once per mutant; building the database was most of that).
 if TEST_DATABASE_FILE := os.environ.get("TEST_DATABASE_FILE"):
