@@ -63,9 +63,10 @@ def shown_pages(pages):
 
 
 class ComparisonValue(blocks.StructValue):
-    # The table, set by the lesson showing the block (LessonPage.prepare_comparisons, from its
-    # get_context, which its preview runs too): it builds all of its tables at once. Blocks
-    # sit below the page models, so they cannot read the table themselves.
+    # The table, set by the lesson showing the block (LessonPage.prepare_comparisons, asked by
+    # ComparisonBlock.get_context when the first comparison block renders): it builds all of
+    # its tables at once. Blocks sit below the page models, so they cannot read the table
+    # themselves.
     prepared = None
 
     def chosen_aspects(self, visible=None):
@@ -132,6 +133,14 @@ class ComparisonBlock(blocks.StructBlock):
         template = "roles/blocks/comparison.html"
         value_class = ComparisonValue
         description = "Compare the roles on chosen aspects, using the aspect pages' statements"
+
+    def get_context(self, value, parent_context=None):
+        # Asked here, not in the lesson's get_context: a lesson whose body comes from the
+        # shared cache (tpmsite.ops.fragments) then reads no table at all.
+        page = (parent_context or {}).get("page")
+        if value.prepared is None and hasattr(page, "prepare_comparisons"):
+            page.prepare_comparisons()
+        return super().get_context(value, parent_context)
 
 
 class OptionBlock(blocks.StructBlock):

@@ -10,7 +10,7 @@ from roles.answers import AnswerSheetForm
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.models.comparison import current_comparison
 
-from .base import ModuleBasePage
+from .base import ModuleBasePage, lazy_context
 
 MAX_FIELDS = 100  # a real answer sheet has one field per question; more is tampering
 
@@ -76,7 +76,8 @@ class SelfAssessmentPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = self.question_rows({})
+        # Read when rendered, not when the form's fragment comes from the shared cache.
+        lazy_context(context, lambda: {"questions": self.question_rows({})}, ("questions",))
         return context
 
     def question_rows(self, choices):

@@ -1,12 +1,13 @@
 """Abstract bases shared by the module's page types."""
 
 import re
+from functools import partial
 
 from django.apps import apps
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import escape, strip_tags
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -65,6 +66,21 @@ def fill_counts(html):
         "role_names": " and ".join(filter(None, [", ".join(titles[:-1]), *titles[-1:]])),
     }
     return PLACEHOLDERS.sub(lambda match: str(values[match.group(1)]), html)
+
+
+def lazy_context(context, build, names):
+    """Put ``names`` in a page's ``context``, read from ``build()`` (called once) when the
+    template first shows one of them. A fragment the shared cache already holds
+    (tpmsite.ops.fragments) shows none: its queries are never made."""
+    built = {}
+
+    def value(name):
+        if not built:
+            built.update(build())
+        return built[name]
+
+    for name in names:
+        context[name] = SimpleLazyObject(partial(value, name))
 
 
 class ModuleBasePage(Page):

@@ -12,7 +12,7 @@ from wagtail.search import index
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.visibility import visible
 
-from .base import IndexPage, ModuleBasePage
+from .base import IndexPage, ModuleBasePage, lazy_context
 
 
 class CareerPathIndexPage(IndexPage):
@@ -57,6 +57,12 @@ class CareerPathPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read when rendered, not when the page's fragment comes from the shared cache.
+        lazy_context(context, self.shared_context, ("steps", "step_groups", "role"))
+        return context
+
+    def shared_context(self):
+        context = {}
         if self.pk:
             prefetch_related_objects([self], "steps")
         # The template names each step's role and the path's own, and links to them: only

@@ -1,6 +1,8 @@
 """Roles, aspects and the statements that compare them: the data behind every comparison view
 (the table's own page is in table.py)."""
 
+from functools import partial
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,7 +24,7 @@ from roles.forms import AspectPageForm, RolePageForm
 from roles.panels import RoleCompletenessPanel
 from roles.visibility import is_visible, visible
 
-from .base import IndexPage, ModuleBasePage
+from .base import IndexPage, ModuleBasePage, lazy_context
 
 
 class RoleIndexPage(IndexPage):
@@ -123,9 +125,13 @@ class RolePage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Only this role's column is shown: the other roles need not be read.
-        context["statements"] = current_comparison(roles=[self]).column(self)
+        # Only this role's column is shown: the other roles need not be read. Read when
+        # rendered, not when the page's fragment comes from the shared cache.
+        lazy_context(context, self.shared_context, ("statements",))
         return context
+
+    def shared_context(self):
+        return {"statements": current_comparison(roles=[self]).column(self)}
 
 
 class AspectPage(ModuleBasePage):
@@ -199,16 +205,25 @@ class AspectPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["comparison"] = self.comparison
+        # Read when rendered, not when the page's fragments come from the shared cache.
+        lazy_context(
+            context,
+            partial(self.shared_context, request),
+            ("comparison", "statement_histories"),
+        )
+        return context
+
+    def shared_context(self, request):
+        histories = []
         if self.live:  # each statement's published wordings, on the comparison page (parent)
             parent = self.get_parent()  # the comparison page (tree rules): its routes
             base, reverse = parent.get_url(request), parent.specific_class.get_resolver().reverse
-            context["statement_histories"] = [
+            histories = [
                 (cell.role, base + reverse("cell_history", self.pk, cell.role.pk))
                 for row in self.comparison.rows
                 for cell in row.cells
             ]
-        return context
+        return {"comparison": self.comparison, "statement_histories": histories}
 
 
 class AspectStatement(Orderable):

@@ -16,7 +16,7 @@ from roles.answers import AnswerSheetForm
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.visibility import visible
 
-from .base import ModuleBasePage
+from .base import ModuleBasePage, lazy_context
 from .lesson import LessonPage
 
 EXTRA_FIELDS = 5  # a real answer sheet has one field per question; many more is tampering
@@ -172,7 +172,8 @@ class FinalCheckPage(RoutablePageMixin, ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["questions"] = self.question_rows({})
+        # Read when rendered, not when the form's fragment comes from the shared cache.
+        lazy_context(context, lambda: {"questions": self.question_rows({})}, ("questions",))
         return context
 
     def question_rows(self, choices):

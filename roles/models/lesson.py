@@ -15,10 +15,20 @@ from roles.answers import KnowledgeCheckForm
 from roles.blocks import LESSON_BLOCKS, OBJECTIVE_BLOCKS, searchable_text, shown_pages
 from roles.visibility import visible
 
-from .base import ModuleBasePage
+from .base import ModuleBasePage, lazy_context
 from .comparison import current_comparison, published_roles
 
 WORDS_PER_MINUTE = 200
+# A lesson's context shared by every reader (LessonPage.shared_context).
+SHARED_CONTEXT = (
+    "lesson_number",
+    "lesson_count",
+    "previous",
+    "next",
+    "module",
+    "outline",
+    "next_step",
+)
 
 
 class LessonPage(ModuleBasePage):
@@ -163,14 +173,23 @@ class LessonPage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        self.prepare_comparisons()
-        number, total, previous, following = self.sequence
-        context.update(lesson_number=number, lesson_count=total, previous=previous, next=following)
-        module = self.module
-        context["module"] = module
-        context["outline"] = self.siblings
-        # After the last lesson: the final check when the module has one (see final_check_page).
-        context["next_step"] = (
-            module.final_check_page() if getattr(module, "is_module", False) else None
-        )
+        # Read only when the template renders them, not when the lesson's fragments come from
+        # the shared cache (tpmsite.ops.fragments): then this page costs no query for them.
+        lazy_context(context, self.shared_context, SHARED_CONTEXT)
         return context
+
+    def shared_context(self):
+        number, total, previous, following = self.sequence
+        module = self.module
+        return {
+            "lesson_number": number,
+            "lesson_count": total,
+            "previous": previous,
+            "next": following,
+            "module": module,
+            "outline": self.siblings,
+            # After the last lesson: the final check when the module has one.
+            "next_step": (
+                module.final_check_page() if getattr(module, "is_module", False) else None
+            ),
+        }

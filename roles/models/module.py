@@ -18,7 +18,7 @@ from roles.visibility import visible
 
 from .assessment import SelfAssessmentPage
 from .author import AuthorField
-from .base import PLACEHOLDER_HELP, ModuleBasePage
+from .base import PLACEHOLDER_HELP, ModuleBasePage, lazy_context
 from .careers import CareerPathPage
 from .comparison import current_comparison
 from .final_check import FinalCheckPage
@@ -40,6 +40,22 @@ class WithAuthorManager(ModulePageManager.from_queryset(WithAuthorQuerySet)):
 
     def get_queryset(self):
         return super().get_queryset().select_related("author")
+
+
+# The module page's context shared by every reader (ModulePage.shared_context).
+SHARED_CONTEXT = (
+    "recent_changes",
+    "comparison",
+    "comparison_page",
+    "assessment",
+    "lessons",
+    "next_step",
+    "roles",
+    "infographic_wide",
+    "infographic_narrow",
+    "infographic_downloads",
+    "career_paths",
+)
 
 
 class ModulePage(ModuleBasePage):
@@ -140,18 +156,29 @@ class ModulePage(ModuleBasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["recent_changes"] = recent_changes(self)
-        context["comparison"] = comparison = current_comparison()
-        context["comparison_page"] = self.first_section(ComparisonPage)
-        context["assessment"] = self.first_section(SelfAssessmentPage)
-        context["lessons"] = self.lessons()
-        context["next_step"] = self.final_check_page()
-        context["roles"] = comparison.roles  # the table's columns: already fetched, same order
-        # Both layouts inlined, CSS shows the one that fits the viewport. Safe to inline:
-        # render_svg escapes every piece of text it draws.
-        context["infographic_wide"] = mark_safe(render_svg(comparison, "wide"))  # noqa: S308
-        context["infographic_narrow"] = mark_safe(render_svg(comparison, "narrow"))  # noqa: S308
-        if page := context["comparison_page"]:
+        # Read only when the template renders them, not when the page's fragments come from
+        # the shared cache (tpmsite.ops.fragments): then this page costs no query for them.
+        lazy_context(context, self.shared_context, SHARED_CONTEXT)
+        return context
+
+    def shared_context(self):
+        """What the page shows every reader: the table, lessons, roles, paths, infographic."""
+        comparison = current_comparison()
+        context = {
+            "recent_changes": recent_changes(self),
+            "comparison": comparison,
+            "comparison_page": (page := self.first_section(ComparisonPage)),
+            "assessment": self.first_section(SelfAssessmentPage),
+            "lessons": self.lessons(),
+            "next_step": self.final_check_page(),
+            "roles": comparison.roles,  # the table's columns: already fetched, same order
+            # Both layouts inlined, CSS shows the one that fits the viewport. Safe to inline:
+            # render_svg escapes every piece of text it draws.
+            "infographic_wide": mark_safe(render_svg(comparison, "wide")),  # noqa: S308
+            "infographic_narrow": mark_safe(render_svg(comparison, "narrow")),  # noqa: S308
+            "infographic_downloads": [],
+        }
+        if page:
             # The downloads: ComparisonPage.infographic's infographic/[narrow/][png/[2x/]]
             base = page.url + page.reverse_subpage("infographic")
             context["infographic_downloads"] = [

@@ -11,7 +11,7 @@ from roles.comparison.history import cell_history
 from roles.comparison.infographic import LAYOUTS, render_png, render_svg
 from roles.visibility import visible
 
-from .base import IndexPage, latest
+from .base import IndexPage, latest, lazy_context
 from .comparison import (
     AspectPage,
     RolePage,
@@ -52,7 +52,8 @@ class ComparisonPage(RoutablePageMixin, IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["comparison"] = self.comparison
+        # Read when rendered, not when the table's fragment comes from the shared cache.
+        lazy_context(context, lambda: {"comparison": self.comparison}, ("comparison",))
         context["comparison_page"] = self
         return context
 

@@ -1,6 +1,8 @@
 import json
+from functools import partial
 
 from django import template
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
@@ -53,4 +55,9 @@ def comments_section(page):
     """Approved learners' comments under ``page``, and the form to add one (roles.comments)."""
     from roles.comments import CommentForm, approved_comments
 
-    return {"page": page, "comments": approved_comments(page), "form": CommentForm(page=page)}
+    return {
+        "page": page,
+        # Read only when the list is rendered, not when it comes from the shared cache.
+        "comments": SimpleLazyObject(partial(approved_comments, page)),
+        "form": CommentForm(page=page),
+    }

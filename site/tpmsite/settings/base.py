@@ -203,6 +203,11 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # every process shares the cache, so it is off unless a shared cache is configured
 # (production with REDIS_URL).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Parts of pages the same for every reader, for renders the page cache does not answer
+# (signed-in readers, the first reader after a publish), kept until the next publish and at
+# most this long (site/tpmsite/ops/fragments.py); 0 turns it off. Off without a shared cache
+# for the same reason as the page cache.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "0"))
 # django-redis (production and settings/test.py with REDIS_URL): Redis away is a miss, logged.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 

@@ -48,6 +48,7 @@ if os.environ.get("REDIS_URL"):
     }
     # Shared by every app server, so whole pages can be cached (site/tpmsite/ops/cache.py).
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+    FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
 
 # Static files: hashed, compressed, served by WhiteNoise from the app server.
 MIDDLEWARE = [
