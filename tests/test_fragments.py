@@ -157,3 +157,13 @@ def test_without_the_cache_every_fragment_is_rendered(client, module, monkeypatc
     assert html(client, module.home.url) == kept
     publish_statement(module.aspects[0], "Published while the cache was away")
     assert "Published while the cache was away" in html(client, module.home.url)
+
+
+def test_an_edited_author_shows_at_once(client, module):
+    """The author is a snippet without revisions: saving it is the change readers see."""
+    author = module.home.author
+    assert author.name in html(client, module.home.url)
+    author.name = "Renamed Author"
+    author.save()
+    assert "Renamed Author" in html(client, module.home.url)
+    assert "Renamed Author" in html(client, module.lessons[0].url)

@@ -1,7 +1,9 @@
 """Who wrote the module: a snippet, so one author is edited once and named on every lesson."""
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from rest_framework.fields import Field
+from tpmsite.ops.cache import content_changed
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.rich_text import expand_db_html
@@ -38,3 +40,14 @@ class AuthorField(Field):
 
     def to_representation(self, author) -> dict:
         return {"name": author.name, "bio": expand_db_html(author.bio)}
+
+
+def author_changed(sender, instance, raw=False, **kwargs):
+    # Every page names the author (byline, footer, structured data), and snippets without
+    # revisions send no publish: an edit must drop cached pages and fragments as one does.
+    if not raw:
+        content_changed()
+
+
+post_save.connect(author_changed, sender=Author, dispatch_uid="author-changed")
+post_delete.connect(author_changed, sender=Author, dispatch_uid="author-deleted")
