@@ -1,5 +1,6 @@
 """Worker recycling (deploy/gunicorn.conf.py): each gunicorn worker is replaced after a few
-thousand requests, and a worker replaced under load loses no request.
+thousand requests, and a worker replaced under load loses no request. A worker starts without
+the editors' own screens, which only the admin needs.
 
 What a client sees at a replacement: gunicorn's sync worker answers every request with
 ``Connection: close``, so no connection outlives its request and a worker that ends after
@@ -59,6 +60,27 @@ def test_the_deployed_server_replaces_its_workers_unless_the_environment_says_no
     # The soak turns recycling off to see growth; a test turns it up.
     assert recycling_settings("--max-requests 0")[0] == 0
     assert recycling_settings(RECYCLE_OFTEN) == (30, 30)
+
+
+EDITOR_ONLY = ["roles.admin_views", "roles.matrix_editing", "roles.lms.views", "roles.lms.export"]
+LOADED_AT_START = (
+    # What a worker has loaded once Django is set up and the URLs are built (as for a request).
+    "import sys, django; django.setup(); from django.urls import get_resolver; "
+    "get_resolver()._populate(); print(*[m for m in sys.argv[1:] if m in sys.modules])"
+)
+
+
+def test_a_worker_starts_without_the_editors_matrix_and_lms_export():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tpmsite.settings.test", "PYTHONPATH": "site"}
+    done = subprocess.run(
+        [BIN / "python", "-c", LOADED_AT_START, *EDITOR_ONLY],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == []
 
 
 @pytest.fixture(scope="module")
