@@ -61,7 +61,7 @@ serve: $(VENV)/.installed
 			echo http://127.0.0.1:$(PORT))}"; \
 	$(MANAGE) prepare_site --collectstatic --no-admin && \
 	echo "Serving (gunicorn, production settings) at http://127.0.0.1:$(PORT)/" && \
-	$(BIN)/gunicorn --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --pythonpath site tpmsite.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 # Everything editors made, media files included, to one file under backups/ (OUTPUT=path to

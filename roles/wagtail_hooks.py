@@ -2,28 +2,49 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from roles import comment_moderation as comments
-from roles.admin_views import BulkView, CellView, ComparisonMatrixView, ModuleStatusPanel
-from roles.lms.export import LOG_ACTION
-from roles.lms.views import ExportView, may_export
+
+
+def admin_view(name):
+    """The class-based view ``name``, imported when it first answers. Every worker builds the
+    admin's URLs, public ones too: importing the matrix's and the LMS export's code there
+    would keep it (about 1 MB) in processes that never serve an editor."""
+    view = None
+
+    def load(request, *args, **kwargs):
+        nonlocal view
+        if view is None:
+            view = import_string(name).as_view()
+        return view(request, *args, **kwargs)
+
+    return load
 
 
 @hooks.register("register_admin_urls")
 def register_matrix_url():
     return [
-        path("comparison-matrix/", ComparisonMatrixView.as_view(), name="comparison_matrix"),
+        path(
+            "comparison-matrix/",
+            admin_view("roles.admin_views.ComparisonMatrixView"),
+            name="comparison_matrix",
+        ),
         path(
             "comparison-matrix/cell/<int:aspect_id>/<int:role_id>/",
-            CellView.as_view(),
+            admin_view("roles.admin_views.CellView"),
             name="comparison_matrix_cell",
         ),
-        path("comparison-matrix/bulk/", BulkView.as_view(), name="comparison_matrix_bulk"),
-        path("lms-export/", ExportView.as_view(), name="lms_export"),
+        path(
+            "comparison-matrix/bulk/",
+            admin_view("roles.admin_views.BulkView"),
+            name="comparison_matrix_bulk",
+        ),
+        path("lms-export/", admin_view("roles.lms.views.ExportView"), name="lms_export"),
     ]
 
 
@@ -61,6 +82,8 @@ def register_matrix_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_module_status_panel(request, panels):
+    from roles.admin_views import ModuleStatusPanel  # admin only: see admin_view
+
     panels.append(ModuleStatusPanel())
 
 
@@ -71,6 +94,8 @@ def module_admin_css():
 
 class ExportMenuItem(MenuItem):
     def is_shown(self, request):
+        from roles.lms.views import may_export  # admin only: see admin_view
+
         return may_export(request.user)
 
 
@@ -82,6 +107,8 @@ def register_lms_export_menu_item():
 
 @hooks.register("register_log_actions")
 def register_lms_export_log_action(actions):
+    from roles.lms.export import LOG_ACTION  # the export's code: see admin_view
+
     actions.register_action(LOG_ACTION, "Export for an LMS", "Exported the module for an LMS")
 
 

@@ -31,9 +31,11 @@ PORT_LINE = re.compile(r'(\.port\s*=\s*")\d+(")')
 
 
 def gunicorn_command(port, workers):
-    """The production app server as deployed, on 127.0.0.1:``port``."""
+    """The production app server as deployed, on 127.0.0.1:``port``. Its settings file
+    (worker recycling) can be overridden through GUNICORN_CMD_ARGS in the environment."""
     return [
         BIN / "gunicorn",
+        *("-c", ROOT / "deploy" / "gunicorn.conf.py"),
         *("--pythonpath", "site", "tpmsite.wsgi"),
         *("--bind", f"127.0.0.1:{port}", "--workers", workers),
         # gunicorn 27's control socket defaults to one path per user (~/.gunicorn), which
