@@ -35,7 +35,7 @@ SETTINGS = (
     # gunicorn reads its settings as the server would (argv, GUNICORN_CMD_ARGS, the -c file)
     # without starting it.
     "from gunicorn.app.wsgiapp import WSGIApplication; "
-    "cfg = WSGIApplication().cfg; print(cfg.max_requests, cfg.max_requests_jitter)"
+    "cfg = WSGIApplication().cfg; print(cfg.max_requests, cfg.max_requests_jitter, cfg.preload_app)"
 )
 
 
@@ -52,14 +52,16 @@ def recycling_settings(environment_args=None):
         text=True,
         check=True,
     )
-    return tuple(int(n) for n in done.stdout.split())
+    *recycling, preload = done.stdout.split()
+    return (*map(int, recycling), preload == "True")
 
 
 def test_the_deployed_server_replaces_its_workers_unless_the_environment_says_not():
-    assert recycling_settings() == (5000, 500)
+    # Workers forked from a master that loaded the application (leaner workers, fast restarts).
+    assert recycling_settings() == (5000, 500, True)
     # The soak turns recycling off to see growth; a test turns it up.
     assert recycling_settings("--max-requests 0")[0] == 0
-    assert recycling_settings(RECYCLE_OFTEN) == (30, 30)
+    assert recycling_settings(RECYCLE_OFTEN)[:2] == (30, 30)
 
 
 EDITOR_ONLY = ["roles.admin_views", "roles.matrix_editing", "roles.lms.views", "roles.lms.export"]
