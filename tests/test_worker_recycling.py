@@ -35,7 +35,8 @@ SETTINGS = (
     # gunicorn reads its settings as the server would (argv, GUNICORN_CMD_ARGS, the -c file)
     # without starting it.
     "from gunicorn.app.wsgiapp import WSGIApplication; "
-    "cfg = WSGIApplication().cfg; print(cfg.max_requests, cfg.max_requests_jitter, cfg.preload_app)"
+    "cfg = WSGIApplication().cfg; "
+    "print(cfg.max_requests, cfg.max_requests_jitter, cfg.preload_app)"
 )
 
 
