@@ -64,6 +64,7 @@ SIZES = {"seed": "6 aspects × 2 roles × 10 lessons", "large": "60 aspects × 1
 MIN_REQUESTS = 10_000
 TOP_UP_MAX_SECONDS = 90
 STARTED = time.monotonic()
+HAND_WRITTEN = "<!-- Written by hand from here on: make bench keeps it. -->\n"
 
 
 def say(message):
@@ -271,7 +272,10 @@ def main():
     data["load_at_start"] = load_at_start
     minutes, seconds = divmod(int(time.monotonic() - STARTED), 60)
     data["elapsed"] = f"{minutes} min {seconds} s"
-    (ROOT / "docs" / "benchmarks.md").write_text(markdown(data))
+    report = ROOT / "docs" / "benchmarks.md"
+    # What follows the marker is written by hand (decisions and their measurements): kept.
+    kept = report.read_text().partition(HAND_WRITTEN)[2] if report.exists() else ""
+    report.write_text(markdown(data) + (f"\n{HAND_WRITTEN}{kept}" if kept else ""))
     print(summary(data))
     say("wrote docs/benchmarks.md")
 

@@ -155,20 +155,22 @@ def _render_table(rows):
 # Why targets can be missed on this machine: measured separately (see the closing notes of
 # the production issue), kept here so the report says why next to the numbers.
 WHY = """\
-- **Worker memory.** A worker is at about 122 MB before its first request: importing the
-  stack is most of it. Measured in a bare interpreter: django-ninja with pydantic (Wagtail's
-  API v3) +30 MB, Django REST framework (API v2, with the `requests`, YAML and Pygments
-  modules it pulls in) +19 MB, Pillow with pillow-heif +7 MB, on top of Django and Wagtail.
-  Serving adds a few MB. The reference
-  bakerydemo worker (~99 MB) has no API v3. Meeting 120 MB would mean dropping an API.
-- **Uncached module page.** Timed piece by piece at 6 × 2 on PostgreSQL (median of 15, the
-  whole request 28 ms): Wagtail's serving around the page (site and route lookup, middleware)
-  ~8 ms; the page's context ~15 ms, of which the module's sections (one wide query joining
-  the five child page tables, lesson bodies included for reading times) 5.5 ms, recent
-  changes 4 ms, the table 4 ms and "last updated" 1.4 ms; the template 4 ms. The ten queries
-  are about 7 ms of it. At 60 × 10 the table (one object and one history link per cell) and
-  the infographic grow with it. Readers rarely pay any of this: a publish makes each page
-  render once, then the page cache and Varnish serve it.
+- **Worker memory.** gunicorn loads the application once in its master and forks the
+  workers from it (`preload_app` in deploy/gunicorn.conf.py), so the code's pages are shared:
+  a worker's RSS after warm-up went from about 132 MB to 120 MB, its own memory (USS) from
+  101 MB to 49 MB. What a worker still holds is mostly imports Wagtail makes at start-up:
+  django-ninja with pydantic (Wagtail's API v3) about 13 MB, the API v3 registry 11 MB,
+  Willow with pillow-heif 10 MB, psycopg 9 MB, redis 5 MB. The editors' matrix and LMS export
+  views load at their first use.
+- **Uncached pages.** Every page is drawn from fragments kept under the publish generation
+  (site/tpmsite/ops/fragments.py): the navigation, the head, the table, the lessons, the
+  infographic, a page's history, the approved comments. After a publish the first render
+  fills them; every render after it, for anyone signed in too, reads them in one Redis round
+  trip each. What is left is Wagtail's serving around the page, the same for every page:
+  finding the site (a query, about 4 ms with its ORM work here), the root page, one query per
+  level down to the page (about 3 ms each) and the page's view restrictions. That is why a
+  page two levels down (a role) costs more than the module page. The infographic's own
+  address and the APIs draw their answer afresh (the page cache and Varnish keep them).
 - **Ratios.** Both sides of each ratio share two cores with wrk itself, so a busy machine
   moves them by tens of percent between runs; the module page is the largest response
   (~24 KB against the 10 KB stylesheet) and so has the lowest ratio of the pages.
