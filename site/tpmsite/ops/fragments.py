@@ -17,9 +17,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from tpmsite.ops.cache import GENERATION_KEY, fresh_generation
-
-NO_GENERATION = object()
+from tpmsite.ops.cache import GENERATION_KEY
 
 
 def seconds():
@@ -29,14 +27,12 @@ def seconds():
 def generation(request):
     """The generation fragments of this request are read and kept under, read once per
     request, before the first fragment renders: a publish during the render then leaves
-    what it rendered stale. None when the cache does not answer."""
-    known = getattr(request, "_fragment_generation", NO_GENERATION)
-    if known is NO_GENERATION:
-        known = cache.get(GENERATION_KEY)
-        if known is None:  # no change since the cache started: begin a count never used
-            cache.add(GENERATION_KEY, fresh_generation(), timeout=None)
-            known = cache.get(GENERATION_KEY)
-        request._fragment_generation = known
+    what it rendered stale. None yet counts as 0, as for whole pages (tpmsite.ops.cache): the
+    first change starts a count never used before, and writing one here would make the page
+    the page cache is keeping stale at once."""
+    known = getattr(request, "_fragment_generation", None)
+    if known is None:
+        known = request._fragment_generation = cache.get(GENERATION_KEY, 0)
     return known
 
 
@@ -53,13 +49,10 @@ def is_shared_render(request, page):
 
 def fragment_key(request, page, name, vary=()):
     """The cache key of fragment ``name`` on this request, or None when it is not to be
-    shared (is_shared_render) or the cache is off or away."""
+    shared (is_shared_render) or kept at all (FRAGMENT_CACHE_SECONDS is 0)."""
     if not seconds() or not is_shared_render(request, page):
         return None
-    current = generation(request)
-    if current is None:
-        return None
-    parts = [str(current), name, request.get_host(), request.path, *map(str, vary)]
+    parts = [str(generation(request)), name, request.get_host(), request.path, *map(str, vary)]
     return "fragment:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
