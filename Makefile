@@ -97,6 +97,9 @@ bench: $(VENV)/.installed-test
 
 # Five minutes of 64 connections against gunicorn on PostgreSQL + Redis while an editor
 # publishes every few seconds (docs/reliability.md). SOAK_SECONDS / SOAK_CONNECTIONS adjust it.
+# Worker RSS is sampled every SOAK_SAMPLE_EVERY s (30); memory passes when it grows less than
+# SOAK_LATE_LIMIT % (1) over the run's last third. SOAK_SECONDS=1800 tells a plateau from a
+# leak; SOAK_TRACEMALLOC=1 prints the allocation sites that grew (scripts/soak_memory.py).
 soak: $(VENV)/.installed-test
 	$(BIN)/python scripts/soak.py
 

@@ -41,13 +41,10 @@ def when_ready(server):
     gc.freeze()
 
 
-def post_fork(server, worker):
-    """Each worker watches its own memory (site/tpmsite/ops/memwatch.py)."""
-    try:
-        from tpmsite.ops.memwatch import start_from_env
-    except ModuleNotFoundError as missing:
-        # memwatch is written on another branch; this guard goes when the two are merged.
-        if missing.name != "tpmsite.ops.memwatch":
-            raise
-        return
+def post_worker_init(worker):
+    """Each worker can trace its own memory for a leak hunt (site/tpmsite/ops/memwatch.py; off
+    unless TPM_TRACEMALLOC_DIR is set). After the application is loaded, not at the fork:
+    loading under tracing is many times slower."""
+    from tpmsite.ops.memwatch import start_from_env
+
     start_from_env()

@@ -115,8 +115,9 @@ def request(url, method="GET", data=None, headers=None):
 
 class Stack:
     def __init__(
-        self, workdir, database_url=None, redis_url=None, apps=2, workers=1, varnish=True
+        self, workdir, database_url=None, redis_url=None, apps=2, workers=1, varnish=True, env=None
     ):
+        """``env``: more variables for every process the stack starts, over the others."""
         self.workdir = Path(workdir)
         self.procs = Processes(self.workdir)
         self.apps, self.workers, self.varnish = apps, workers, varnish
@@ -135,6 +136,7 @@ class Stack:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "FRONTEND_CACHE_URL": f"http://127.0.0.1:{self.varnish_port}",
+            **(env or {}),
         }
 
     def make_database(self):
