@@ -2,10 +2,11 @@ from .assessment import SelfAssessmentPage
 from .author import Author
 from .careers import CareerPathIndexPage, CareerPathPage, CareerStep
 from .comments import Comment
-from .comparison import AspectPage, AspectStatement, RoleIndexPage, RolePage
+from .comparison import AspectPage, RoleIndexPage, RolePage
 from .final_check import FinalCheckPage
 from .lesson import LessonPage
 from .module import ModulePage
+from .statement import AspectStatement
 from .table import ComparisonPage
 
 __all__ = [

@@ -3,28 +3,26 @@
 
 from functools import partial
 
-from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, Revision
+from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from roles.blocks import RICH_TEXT_FEATURES
 from roles.comparison.history import first_table_publish, table_as_of
 from roles.comparison.icons import DEFAULT_ICON, ICON_CHOICES
-from roles.comparison.matrix import PHRASE_LENGTH, StatementGaps, build_matrix, statement_rows
+from roles.comparison.matrix import StatementGaps, build_matrix, statement_rows
 from roles.comparison.palette import COLOUR_CHOICES
 from roles.forms import AspectPageForm, RolePageForm
 from roles.panels import RoleCompletenessPanel
-from roles.visibility import is_visible, visible
+from roles.visibility import visible
 
 from .base import IndexPage, ModuleBasePage, lazy_context
+from .statement import AspectStatement
 
 
 class RoleIndexPage(IndexPage):
@@ -224,57 +222,6 @@ class AspectPage(ModuleBasePage):
                 for cell in row.cells
             ]
         return {"comparison": self.comparison, "statement_histories": histories}
-
-
-class AspectStatement(Orderable):
-    """What one role does for one aspect: a cell of the table, kept in the aspect's revisions."""
-
-    page = ParentalKey(AspectPage, on_delete=models.CASCADE, related_name="statements")
-    role = models.ForeignKey(RolePage, on_delete=models.CASCADE, related_name="aspect_statements")
-    statement = models.TextField()
-    phrase = models.CharField(
-        max_length=PHRASE_LENGTH,
-        blank=True,
-        help_text=f"Optional: the statement in a few words (at most {PHRASE_LENGTH} characters) "
-        "for the infographic. Empty: the statement, shortened.",
-    )
-    value = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="Optional: where this role sits on the aspect's 1–5 scale (see Infographic).",
-    )
-
-    panels = [
-        FieldPanel("role", widget=forms.Select),
-        FieldPanel("statement"),
-        FieldRowPanel([FieldPanel("phrase"), FieldPanel("value")]),
-    ]
-    api_fields = [
-        APIField("role", writable=True),
-        APIField("role_slug"),
-        APIField("role_title"),
-        APIField("statement", writable=True),
-        APIField("phrase", writable=True),
-        APIField("value", writable=True),
-    ]
-
-    # The API names a statement's role only while readers may see the role: an unpublished
-    # role's row holds its latest draft title.
-    @cached_property
-    def role_is_visible(self):
-        return is_visible(self.role)
-
-    @property
-    def role_slug(self):
-        return self.role.slug if self.role_is_visible else None
-
-    @property
-    def role_title(self):
-        return self.role.title if self.role_is_visible else None
-
-    def __str__(self):
-        return f"{self.role}: {self.statement}"
 
 
 # The table's queries. roles.comparison builds tables from the pages it is given; which pages
