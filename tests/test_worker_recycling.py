@@ -40,20 +40,25 @@ SETTINGS = (
 )
 
 
-def recycling_settings(environment_args=None):
-    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
-    if environment_args is not None:
-        env["GUNICORN_CMD_ARGS"] = environment_args
-    command = [str(arg) for arg in gunicorn_command(8000, 2)[1:]]
+def python_prints(code, args, env):
+    """The words a fresh interpreter running ``code`` with ``args`` prints, from the project."""
     done = subprocess.run(
-        [BIN / "python", "-c", SETTINGS, *command],
+        [BIN / "python", "-c", code, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    *recycling, preload = done.stdout.split()
+    return done.stdout.split()
+
+
+def recycling_settings(environment_args=None):
+    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
+    if environment_args is not None:
+        env["GUNICORN_CMD_ARGS"] = environment_args
+    command = [str(arg) for arg in gunicorn_command(8000, 2)[1:]]
+    *recycling, preload = python_prints(SETTINGS, command, env)
     return (*map(int, recycling), preload == "True")
 
 
@@ -67,7 +72,8 @@ def test_the_deployed_server_replaces_its_workers_unless_the_environment_says_no
 
 EDITOR_ONLY = ["roles.admin_views", "roles.matrix_editing", "roles.lms.views", "roles.lms.export"]
 LOADED_AT_START = (
-    # What a worker has loaded once Django is set up and the URLs are built (as for a request).
+    # What a worker has loaded once Django is set up and the URLs are built (as for a request;
+    # _populate is Django 5.2's private builder of the resolver, which a first request runs).
     "import sys, django; django.setup(); from django.urls import get_resolver; "
     "get_resolver()._populate(); print(*[m for m in sys.argv[1:] if m in sys.modules])"
 )
@@ -75,15 +81,7 @@ LOADED_AT_START = (
 
 def test_a_worker_starts_without_the_editors_matrix_and_lms_export():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tpmsite.settings.test", "PYTHONPATH": "site"}
-    done = subprocess.run(
-        [BIN / "python", "-c", LOADED_AT_START, *EDITOR_ONLY],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == []
+    assert python_prints(LOADED_AT_START, EDITOR_ONLY, env) == []
 
 
 @pytest.fixture(scope="module")
